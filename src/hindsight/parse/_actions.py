@@ -1,0 +1,368 @@
+"""Action items from tables, checklists, bullets and headings.
+
+Owner, due date, status and ticket come from table columns where there is a
+table, and from the text itself otherwise: `- [x] Add alert (@sre, due
+2025-12-16, SRE-123)`, `#### 1) Cron cleanup scheduled @malte_j`,
+`- [#2226]: Add simple logging`, `- Implement guards (done)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ..model import ActionItem, Diagnostic
+from ._blocks import Block
+from ._scan import Line
+from ._sections import normalise
+from ._when import match_date
+
+_STATUS_WORDS = {
+    "TODO": ["todo", "to do", "to-do", "open", "not started", "planned", "new", "pending", "backlog", "🔲", "⬜", "☐",
+             "[ ]", "not done"],
+    "IN PROGRESS": ["in progress", "in-progress", "inprogress", "wip", "doing", "ongoing", "started", "underway",
+                    "work in progress", "🔄", "🚧", "⏳", "in review"],
+    "DONE": ["done", "complete", "completed", "closed", "fixed", "resolved", "finished", "shipped", "merged",
+             "✅", "✔", "✔️", "☑", "☑️", "[x]", "implemented", "deployed"],
+    "WONTFIX": ["wontfix", "won't fix", "wont fix", "won't do", "will not fix", "will not do", "cancelled",
+                "canceled", "declined", "rejected", "dropped", "obsolete", "❌", "✖", "⛔"],
+}
+_STATUS_LOOKUP = {w: s for s, words in _STATUS_WORDS.items() for w in words}
+_EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200d]+")
+
+_COLUMNS = {
+    "id": ["id", "#", "no", "nr", "number", "ref id"],
+    "action": ["action", "action item", "item", "task", "description", "what", "title", "summary", "remediation",
+               "follow-up", "follow up", "corrective action", "todo", "action items", "actions", "recommendation"],
+    "owner": ["owner", "owners", "assignee", "assignees", "assigned to", "who", "responsible", "dri", "lead",
+              "team", "owner(s)"],
+    "due": ["due", "due date", "deadline", "expected date", "target date", "eta", "by", "when", "date", "target",
+            "due by", "expected"],
+    "status": ["status", "state", "progress", "done"],
+    "ticket": ["ticket", "issue", "bug", "link", "tracking", "tracking issue", "jira", "pr", "reference", "ref",
+               "url", "tickets", "issues", "links", "tracker"],
+    "priority": ["priority", "prio", "importance"],
+}
+_COLUMN_LOOKUP = {w: k for k, words in _COLUMNS.items() for w in words}
+
+_TICKET_URL = re.compile(
+    r"https?://\S+?/(?:issues|pull|pulls|merge_requests|browse|tickets?|ticket|bugs?|show_bug\.cgi\?id=|"
+    r"-/issues|project/[^/\s]+/issue|incidents?)/?[\w.-]*\d[\w.-]*")
+_TICKET_KEY = re.compile(r"(?<![\w/#-])([A-Z][A-Z0-9]{1,9}-\d{1,7})(?![\w-])")
+_TICKET_HASH = re.compile(r"(?<![\w&/])(#\d{1,7})(?!\w)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_REF_LINK = re.compile(r"\[([^\]]+)\](?:\[([^\]]*)\])?")
+_BARE_URL = re.compile(r"<?(https?://[^\s>)]+)>?")
+_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9][\w.-]*[A-Za-z0-9_]|(?<![\w.])@[A-Za-z0-9]")
+_OWNER_LABEL = re.compile(r"\b(?:owner|owners|assignee|assigned to|owned by|dri)\s*(?:[:=]\s*|\s+(?=@))"
+                          r"(@?[\w.-]+(?:\s+[A-Z][\w.-]+)?)", re.I)
+_DUE_LABEL = re.compile(r"\b(?:due(?: date)?|deadline|by|eta|target)\s*[:=]?\s*"
+                        r"((?:19|20)\d\d-\d\d-\d\d|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?(?:,? (?:19|20)\d\d)?)")
+_TRAILING_STATUS = re.compile(r"\s*[\(\[]\s*(done|in progress|wip|wontfix|won't fix|todo|complete|completed|"
+                              r"cancelled|canceled|ongoing|started)\s*[\)\]]\s*\.?\s*$", re.I)
+_LEADING_PRIORITY = re.compile(r"^\*\*(HIGH|MEDIUM|LOW|CRITICAL|P[0-4]|URGENT)\*\*\s*[:\-–—]?\s*", re.I)
+_BOLD_TITLE = re.compile(r"^\*\*(?P<title>[^*]{3,}?)\*\*\s*[:.\-–—]\s*(?P<rest>.*)$")
+_LEADING_TICKET = re.compile(r"^\[(#?[\w-]*\d+)\](?:\([^)]*\))?\s*:\s*")
+_ACTION_LABEL = re.compile(r"^\s*\*\*\s*actions?\s+(taken|planned|pending|completed|done|to take|next)\s*:?\s*\*\*"
+                           r"\s*:?\s*$", re.I)
+_COMMITMENT = re.compile(r"^(?:we will|we'll|we intend to|we plan to|we are going to|we're going to|"
+                         r"going forward,? we will)\b", re.I)
+
+
+def normalise_status(text: str | None) -> str | None:
+    """`✅ DONE`, `Done`, `[x]`, `🔄 In progress`, `Won't fix` to the standard's four; other text as written."""
+    if text is None:
+        return None
+    raw = text.strip()
+    if not raw:
+        return None
+    t = raw.lower().replace("’", "'").strip(" .*_`")
+    if t in _STATUS_LOOKUP:
+        return _STATUS_LOOKUP[t]
+    bare = _EMOJI.sub("", t).strip(" .*_`")
+    if bare in _STATUS_LOOKUP:
+        return _STATUS_LOOKUP[bare]
+    for emoji, status in (("✅", "DONE"), ("🔄", "IN PROGRESS"), ("🔲", "TODO"), ("❌", "WONTFIX"), ("🚧", "IN PROGRESS")):
+        if not bare and emoji in t:
+            return status
+    return raw
+
+
+@dataclass(slots=True)
+class _Draft:
+    action: str
+    line: int
+    end_line: int
+    owner: str | None = None
+    due_text: str | None = None
+    status_text: str | None = None
+    ticket: str | None = None
+    ticket_url: str | None = None
+    priority: str | None = None
+    number: str | None = None
+    extra: list[str] = field(default_factory=list)
+
+
+class ActionReader:
+    def __init__(self, stem: str, incident: dt.date | None, refdefs: dict[str, str],
+                 diagnostics: list[Diagnostic]):
+        self.stem = stem
+        self.incident = incident
+        self.refdefs = refdefs
+        self.diagnostics = diagnostics
+        self.drafts: list[_Draft] = []
+
+    def items(self) -> list[ActionItem]:
+        out: list[ActionItem] = []
+        used: set[str] = set()
+        for pos, d in enumerate(self.drafts, start=1):
+            n = d.number if d.number and d.number not in used else str(pos)
+            used.add(n)
+            due = _read_due(d.due_text, self.incident)
+            if d.due_text and due is None:
+                self.diagnostics.append(Diagnostic(
+                    severity="warning", code="action-item-unreadable-due", line=d.line,
+                    message=f"cannot read the due date `{d.due_text}`; write it as YYYY-MM-DD"))
+            out.append(ActionItem(
+                id=f"{self.stem}#{n}", action=d.action, owner=d.owner, due=due, due_text=d.due_text,
+                status=normalise_status(d.status_text), ticket=d.ticket, ticket_url=d.ticket_url,
+                priority=d.priority, line=d.line, end_line=d.end_line))
+        return out
+
+    # -- a section of action items ------------------------------------------------------------------
+    def read_section(self, blocks: list[Block], lines: list[Line]) -> None:
+        has_structure = any(b.kind in ("item", "table") for b in blocks)
+        heading_items = _heading_items(blocks)
+        default_status: str | None = None
+        for pos, b in enumerate(blocks):
+            if b.kind == "para":
+                m = _ACTION_LABEL.match(b.text)
+                if m:
+                    default_status = "DONE" if m.group(1).lower() in ("taken", "completed", "done") else "TODO"
+                elif not has_structure and not heading_items and not b.text.rstrip().endswith(":"):
+                    self._add_text(b.text, lines[b.start].no, lines[b.end - 1].no, None)
+            elif b.kind == "table":
+                self._table(b, lines)
+            elif b.kind == "item" and b.depth == 0:
+                self._item(b, lines, default_status)
+            elif b.kind == "heading" and pos in heading_items:
+                self._add_text(b.text, lines[b.start].no, lines[b.start].no, None, heading=True)
+
+    def read_labelled_lists(self, blocks: list[Block], lines: list[Line]) -> None:
+        """Bullets under `**Actions planned:**` / `**Actions taken:**` labels outside an action section."""
+        status = None
+        for b in blocks:
+            if b.kind == "para":
+                m = _ACTION_LABEL.match(b.text)
+                status = ("DONE" if m.group(1).lower() in ("taken", "completed", "done") else "TODO") if m else None
+            elif b.kind == "heading":
+                status = None
+            elif b.kind == "item" and b.depth == 0 and status:
+                self._item(b, lines, status)
+
+    def read_commitments(self, blocks: list[Block], lines: list[Line]) -> None:
+        """`- We will add monitoring for replica lag`: a promise made outside any action-item section."""
+        for b in blocks:
+            if b.kind == "item" and b.depth == 0 and _COMMITMENT.match(b.text):
+                self._add_text(b.text, lines[b.start].no, lines[b.end - 1].no, None)
+
+    # -- forms --------------------------------------------------------------------------------------
+    def _item(self, b: Block, lines: list[Line], default_status: str | None) -> None:
+        start, end = lines[b.start].no, lines[b.end - 1].no
+        checked_children = [c for c in b.children if c.check is not None]
+        if b.check is None and checked_children and not b.text.rstrip().endswith(":"):
+            for c in b.children:
+                self._item(c, lines, default_status)
+            return
+        text = b.text
+        if b.children and text.rstrip().endswith(":"):
+            text = text.rstrip() + " " + ", ".join(c.all_text() for c in b.children)
+        status = None
+        if b.check is not None:
+            status = "DONE" if b.check == "x" else "TODO"
+        self._add_text(text, start, end, status or default_status)
+
+    def _add_text(self, text: str, start: int, end: int, status: str | None, *, heading: bool = False) -> None:
+        d = _Draft(action="", line=start, end_line=end, status_text=status)
+        t = text.strip()
+        if heading:
+            t = re.sub(r"^\s*(?:\d+[.)]|[ivx]+[.)])\s+", "", t)
+        m = _LEADING_PRIORITY.match(t)
+        if m:
+            d.priority = m.group(1).upper()
+            t = t[m.end():]
+        m = _LEADING_TICKET.match(t)
+        if m:
+            d.ticket = m.group(1)
+            d.ticket_url = self.refdefs.get(m.group(1).lower())
+            t = t[m.end():]
+        m = _TRAILING_STATUS.search(t)
+        if m:
+            d.status_text = m.group(1)
+            t = t[:m.start()]
+        if t.startswith(("✅", "🔄", "🔲", "❌")):
+            d.status_text = d.status_text or t[0]
+            t = t[1:].strip()
+        # Tickets: the first link to an issue tracker, or a key such as SRE-123 or #2226.
+        if d.ticket is None:
+            self._find_ticket(t, d)
+        t = _strip_trailing_ticket(t, d)
+        m = _OWNER_LABEL.search(t)
+        if m:
+            d.owner = m.group(1).strip(" ,.;)")
+        else:
+            handles = list(_HANDLE.finditer(t))
+            if handles:
+                last = handles[-1]
+                tail = t[last.end():].strip(" `)*_.,;")
+                if not tail or heading:
+                    d.owner = last.group(0)
+                    t = (t[:last.start()].rstrip(" `(*_—–-,") + " " + t[last.end():].lstrip(" `)*_")).strip()
+        m = _DUE_LABEL.search(t)
+        if m:
+            d.due_text = m.group(1)
+        m = _BOLD_TITLE.match(t)
+        if m and m.group("rest"):
+            t = m.group("title").strip()
+        t = re.sub(r"\s*\(\s*\)\s*", " ", t).strip(" -–—,;")
+        if not t and d.ticket:
+            t = d.ticket
+        if not t or _is_placeholder(t):
+            return
+        d.action = t
+        self.drafts.append(d)
+
+    def _find_ticket(self, t: str, d: _Draft) -> None:
+        for m in _MD_LINK.finditer(t):
+            url = m.group(2)
+            if _TICKET_URL.match(url) or _TICKET_KEY.fullmatch(m.group(1)) or _TICKET_HASH.fullmatch(m.group(1)):
+                d.ticket, d.ticket_url = m.group(1).strip("` ") or url, url
+                return
+        for m in _REF_LINK.finditer(t):
+            url = self.refdefs.get((m.group(2) or m.group(1)).lower())
+            if url and _TICKET_URL.match(url):
+                d.ticket, d.ticket_url = m.group(1), url
+                return
+        for m in _BARE_URL.finditer(t):
+            if _TICKET_URL.match(m.group(1)):
+                d.ticket = d.ticket_url = m.group(1).rstrip(".,;")
+                return
+        m = _TICKET_KEY.search(t) or _TICKET_HASH.search(t)
+        if m:
+            d.ticket = m.group(1)
+
+    def _table(self, b: Block, lines: list[Line]) -> None:
+        cols: dict[str, int] = {}
+        for i, h in enumerate(b.header):
+            key = _COLUMN_LOOKUP.get(normalise(h)) or _COLUMN_LOOKUP.get(normalise(h).rstrip("s"))
+            if key and key not in cols:
+                cols[key] = i
+        if "action" not in cols:
+            free = [i for i in range(len(b.header)) if i not in cols.values()]
+            if not free:
+                return
+            cols["action"] = free[0]
+        for idx, cells, _ in b.rows:
+            no = lines[idx].no
+            if len(cells) != len(b.header):
+                self.diagnostics.append(Diagnostic(
+                    severity="warning", code="ragged-table-row", line=no,
+                    message=f"action-item row has {len(cells)} cells, the header has {len(b.header)}; "
+                            "add the missing cells or remove the extra ones"))
+
+            def cell(key: str) -> str | None:
+                i = cols.get(key)
+                v = cells[i].strip() if i is not None and i < len(cells) else ""
+                return v or None
+
+            action = cell("action")
+            if not action or _is_placeholder(action):
+                continue
+            d = _Draft(action=action, line=no, end_line=no, owner=_clean_owner(cell("owner")),
+                       due_text=_none_if_placeholder(cell("due")), status_text=cell("status"),
+                       priority=cell("priority"), number=(cell("id") or "").strip("#") or None)
+            ticket = cell("ticket")
+            if ticket and not _is_placeholder(ticket):
+                m = _MD_LINK.search(ticket)
+                d.ticket, d.ticket_url = (m.group(1), m.group(2)) if m else (ticket, None)
+                if d.ticket_url is None and (u := _BARE_URL.fullmatch(ticket)):
+                    d.ticket_url = u.group(1)
+            else:
+                self._find_ticket(action, d)
+            if d.owner and _is_placeholder(d.owner):
+                d.owner = None
+            self.drafts.append(d)
+
+
+def _heading_items(blocks: list[Block]) -> set[int]:
+    """Headings inside an action section that are items themselves (no list or table under them)."""
+    out: set[int] = set()
+    for pos, b in enumerate(blocks):
+        if b.kind != "heading":
+            continue
+        nxt = next((x for x in blocks[pos + 1:] if x.kind == "heading"), None)
+        under = blocks[pos + 1: blocks.index(nxt) if nxt else len(blocks)]
+        if not any(x.kind in ("item", "table") for x in under):
+            out.add(pos)
+    return out
+
+
+def _strip_trailing_ticket(t: str, d: _Draft) -> str:
+    """Drop `([#11956](url))`, `<https://…/issues/89>` or `— https://…/pull/6555` at the end of an action."""
+    if not d.ticket_url and not d.ticket:
+        return t
+    pats = [r"\s*[(\[]?\s*(?:see\s+)?" + re.escape(x) + r"\s*[)\]]?\s*\.?\s*$" for x in
+            (d.ticket_url or "", f"[{d.ticket}]({d.ticket_url})" if d.ticket_url else "", f"<{d.ticket_url}>")
+            if x]
+    for p in sorted(pats, key=len, reverse=True):
+        new = re.sub(r"\s*[—–-]?" + p, "", t)
+        if new != t and new.strip():
+            return new.strip()
+    m = re.search(r"\s*\(\s*\[[^\]]*\]\([^)]*\)\s*\)\s*\.?$", t)
+    if m and d.ticket_url and d.ticket_url in m.group(0):
+        return t[:m.start()].strip()
+    return t
+
+
+def _clean_owner(owner: str | None) -> str | None:
+    if owner is None:
+        return None
+    o = owner.strip().strip("`*_")
+    return o or None
+
+
+_PLACEHOLDER = re.compile(r"^\s*\[(?:TODO|TBD|FIXME|XXX)\b[^\]]*\]\s*$|^\s*(?:TBD|TBC|N/?A|-|—|\?+)\s*$", re.I)
+
+
+def _is_placeholder(text: str) -> bool:
+    return bool(_PLACEHOLDER.match(text))
+
+
+def _none_if_placeholder(text: str | None) -> str | None:
+    return None if text is None or _is_placeholder(text) else text
+
+
+def _read_due(text: str | None, incident: dt.date | None) -> dt.date | None:
+    if not text:
+        return None
+    s = text.strip().strip("*_`")
+    r = match_date(s, 0, kinds=("iso", "mdy", "dmy", "us"))
+    if r is None:
+        return None
+    y, m, d, _ = r
+    if y is None:
+        ref = incident or dt.date.today()
+        # A due date without a year is the first such day on or after the incident.
+        for yy in (ref.year, ref.year + 1):
+            try:
+                cand = dt.date(yy, m, d)
+            except ValueError:
+                return None
+            if cand >= ref - dt.timedelta(days=7):
+                return cand
+        return None
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import ActionItem, Diagnostic
-from ._blocks import Block
+from ._blocks import Block, is_placeholder
 from ._scan import Line
 from ._sections import normalise
 from ._when import match_date
@@ -332,11 +332,11 @@ def _clean_owner(owner: str | None) -> str | None:
     return o or None
 
 
-_PLACEHOLDER = re.compile(r"^\s*\[(?:TODO|TBD|FIXME|XXX)\b[^\]]*\]\s*$|^\s*(?:TBD|TBC|N/?A|-|—|\?+)\s*$", re.I)
+_EMPTY = re.compile(r"^\s*(?:TBD|TBC|N/?A|-|—|\?+)\s*$", re.I)
 
 
 def _is_placeholder(text: str) -> bool:
-    return bool(_PLACEHOLDER.match(text))
+    return is_placeholder(text) or bool(_EMPTY.match(text))
 
 
 def _none_if_placeholder(text: str | None) -> str | None:

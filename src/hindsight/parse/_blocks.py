@@ -13,6 +13,12 @@ from dataclasses import dataclass, field
 from ._scan import Line, row_cell_columns, split_row
 
 _CHECK = re.compile(r"^\[([ xX✓✔])\](?:\s+|$)")
+_PLACEHOLDER = re.compile(r"\[(?:TODO|TBD)\b", re.I)
+
+
+def is_placeholder(text: str | None) -> bool:
+    """Text still holding a `[TODO: …]` marker from the template is not written yet."""
+    return bool(text) and _PLACEHOLDER.search(text) is not None
 
 
 @dataclass(slots=True)
@@ -130,11 +136,14 @@ def _blocks_in(lines: list[Line], lo: int, hi: int, out: list[Block]) -> None:
             i = j
         elif k == "quote":
             j = i
-            parts = []
+            paras: list[list[str]] = [[]]
             while j < hi and lines[j].kind in ("quote", "text"):
-                parts.append(lines[j].content)
+                if lines[j].content:
+                    paras[-1].append(lines[j].content)
+                elif paras[-1]:
+                    paras.append([])  # a bare `>` separates paragraphs
                 j += 1
-            out.append(Block("quote", i, j, text=join_text(parts)))
+            out.append(Block("quote", i, j, text="\n\n".join(join_text(p) for p in paras if p)))
             i = j
         elif k == "table":
             j = i + 1

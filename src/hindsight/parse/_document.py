@@ -32,7 +32,7 @@ from ..model import (
 )
 from . import _sections as S
 from ._actions import ActionReader
-from ._blocks import Block, blocks, join_text
+from ._blocks import Block, blocks, is_placeholder, join_text
 from ._scan import Line, Scan, Section, build_sections, scan
 from ._timeline import TimelineReader
 from ._when import UTC, find_date, find_range, find_zone, match_when, parse_duration, zone_name
@@ -289,7 +289,7 @@ class _Parser:
         # What the document body says wins over the front matter.
         meta.update(found)
         for canon, (value, no) in list(meta.items()):
-            if _is_placeholder(value):
+            if _is_placeholder(value) and not (canon == "duration" and re.search(r"\d:\d\d", value)):
                 del meta[canon]
                 self.diagnostics.append(Diagnostic(
                     severity="info", code="placeholder", line=no, message=f"`{canon}` is still a placeholder"))
@@ -358,7 +358,16 @@ class _Parser:
             rng = find_range(dur[0])
             if rng and date:
                 start, end = _combine(date, rng[0], tz), _combine(date, rng[1], tz)
-            if minutes is None and rng is None:
+            if rng is None and date:
+                for key, rx in (("start", r"\bfrom\s+"), ("end", r"\b(?:until|to)\s+")):
+                    m = re.search(rx, dur[0])
+                    w = match_when(dur[0], m.end()) if m else None
+                    if w and w.has_time:
+                        if key == "start":
+                            start = _combine(date, w, tz)
+                        else:
+                            end = _combine(date, w, tz)
+            if minutes is None and rng is None and start is None and end is None:
                 self.diagnostics.append(Diagnostic(
                     severity="warning", code="unreadable-duration", line=dur[1],
                     message=f"cannot read the duration `{dur[0]}`; write it as `2h 15m (14:30 - 16:45 UTC)`"))
@@ -416,13 +425,19 @@ class _Parser:
     def _prose(self, bs: list[Block]) -> str:
         parts: list[str] = []
         for b in bs:
-            if b.kind in ("para", "quote"):
+            if is_placeholder(b.text):
+                self._placeholder(b)
+            elif b.kind in ("para", "quote"):
                 t = _drop_template(b.text)
                 if t:
                     parts.append(t)
             elif b.kind == "item" and b.depth == 0:
                 parts.append(f"- {b.all_text()}")
         return "\n\n".join(parts)
+
+    def _placeholder(self, b: Block) -> None:
+        self.diagnostics.append(Diagnostic(severity="info", code="placeholder", line=self._no(b.start),
+                                           message="still a `[TODO: …]` placeholder from the template"))
 
     def _impact(self) -> list[ImpactMetric]:
         secs = self._of(S.IMPACT)
@@ -432,7 +447,7 @@ class _Parser:
             for b in self._blocks(sec):
                 if b.kind == "table" and len(b.header) >= 2:
                     for idx, cells, _ in b.rows:
-                        if len(cells) >= 2 and cells[0]:
+                        if len(cells) >= 2 and cells[0] and cells[1] and not is_placeholder(cells[1]):
                             out.append(_metric(cells[0], cells[1], self._no(idx)))
                 elif b.kind == "item" and b.depth == 0:
                     m = re.match(r"^\s*(?:\*\*|__)?([^:*_]{2,40}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.+)$", b.text)
@@ -470,7 +485,7 @@ class _Parser:
         self._span("contributing_factors", cf_secs)
         for sec in cf_secs:
             for b in self._blocks(sec):
-                if b.kind == "item" and b.depth == 0:
+                if b.kind == "item" and b.depth == 0 and not is_placeholder(b.text):
                     factors.append(_factor(b.all_text(), self._no(b.start), self._no(b.end - 1)))
         if not cf_secs:
             for sec in rc_secs:
@@ -501,6 +516,7 @@ class _Parser:
                     units.append((extra, self._no(b.start), self._no(b.end - 1)))
         out: list[Why] = []
         pending: tuple[str, int] | None = None
+        units = [u for u in units if not is_placeholder(u[0])]
         for text, a, z in units:
             plain = _plain(text)
             is_q = bool(_WHY.search(plain)) and "?" in plain
@@ -531,7 +547,7 @@ class _Parser:
             use = items or [b for b in bs if b.kind == "para"]
             for b in use:
                 text = b.all_text() if b.kind == "item" else b.text
-                if text.strip():
+                if text.strip() and not is_placeholder(text):
                     out.append(Note(text=text, line=self._no(b.start), end_line=self._no(b.end - 1)))
         return out
 
@@ -574,7 +590,7 @@ class _Parser:
                         m = re.match(r"^\s*\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s|$)", ln.text)
                         if m:
                             out.append(Link(text=m.group(1), url=m.group(2), line=ln.no))
-                    elif ln.kind in ("text", "list", "table", "quote"):
+                    elif ln.kind in ("text", "list", "table", "quote") and not is_placeholder(ln.text):
                         for m in _LINK.finditer(ln.text):
                             out.append(Link(text=m.group(1), url=m.group(2), line=ln.no))
                         stripped = _LINK.sub("", ln.text)
@@ -601,8 +617,7 @@ def _title_text(text: str) -> str:
 
 
 def _is_placeholder(value: str) -> bool:
-    v = value.strip()
-    return bool(re.fullmatch(r"\[(?:TODO|TBD)\b[^\]]*\]|TBD|TODO|\?+|-+|—", v, re.I))
+    return is_placeholder(value) or bool(re.fullmatch(r"TBD|TODO|\?+|-+|—", value.strip(), re.I))
 
 
 def _drop_template(text: str) -> str:

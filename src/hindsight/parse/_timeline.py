@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Diagnostic, TimelineEvent
-from ._blocks import Block, join_text
+from ._blocks import Block, is_placeholder, join_text
 from ._scan import Line
 from ._when import When, find_date, find_zone, match_when
 
@@ -177,6 +177,10 @@ class TimelineReader:
         return at, at.date(), precision
 
     def _add(self, w: When | None, time_text: str, event: str, start: int, end: int) -> None:
+        if is_placeholder(event):
+            self.diagnostics.append(Diagnostic(severity="info", code="placeholder", line=start,
+                                               message="a timeline event is still a `[TODO: …]` placeholder"))
+            return
         at, d, precision = self._resolve(w, start)
         if at is None and time_text:
             self.diagnostics.append(Diagnostic(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console, Group
@@ -29,13 +30,14 @@ def postmortem_row(pm: Postmortem) -> dict[str, Any]:
 
 
 def print_list(pms: list[Postmortem], console: Console) -> None:
-    table = Table(title=f"{len(pms)} postmortem{'s' if len(pms) != 1 else ''}", title_justify="left")
-    for col in ("Date", "Severity", "Status", "Title", "Open actions", "File"):
-        table.add_column(col, overflow="fold")
+    table = Table(title=f"{len(pms)} postmortem{'s' if len(pms) != 1 else ''} (Open: open / all action items)",
+                  title_justify="left")
+    for col in ("Date", "Sev", "Status", "Open", "Title", "File"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("Date", "Sev", "Open"))
     for pm in sorted(pms, key=lambda p: (p.date or dt.date.min, p.path or ""), reverse=True):
         table.add_row(pm.date.isoformat() if pm.date else "?", pm.severity or "", pm.status or "",
-                      pm.title or "(untitled)", f"{len(pm.open_action_items)}/{len(pm.action_items)}",
-                      pm.path or "")
+                      f"{len(pm.open_action_items)}/{len(pm.action_items)}", pm.title or "(untitled)",
+                      Path(pm.path).name if pm.path else "")
     console.print(table)
 
 

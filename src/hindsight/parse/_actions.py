@@ -66,8 +66,8 @@ _BOLD_TITLE = re.compile(r"^\*\*(?P<title>[^*]{3,}?)\*\*\s*[:.\-–—]\s*(?P<re
 _LEADING_TICKET = re.compile(r"^\[(#?[\w-]*\d+)\](?:\([^)]*\))?\s*:\s*")
 _ACTION_LABEL = re.compile(r"^\s*\*\*\s*actions?\s+(taken|planned|pending|completed|done|to take|next)\s*:?\s*\*\*"
                            r"\s*:?\s*$", re.I)
-_COMMITMENT = re.compile(r"^(?:we will|we'll|we intend to|we plan to|we are going to|we're going to|"
-                         r"going forward,? we will)\b", re.I)
+_COMMITMENT = re.compile(r"(?:^|[,;:]\s+)(?:we will|we'll|we intend to|we plan to|we are going to|"
+                         r"we're going to)\b", re.I)
 
 
 def normalise_status(text: str | None) -> str | None:
@@ -164,7 +164,7 @@ class ActionReader:
     def read_commitments(self, blocks: list[Block], lines: list[Line]) -> None:
         """`- We will add monitoring for replica lag`: a promise made outside any action-item section."""
         for b in blocks:
-            if b.kind == "item" and b.depth == 0 and _COMMITMENT.match(b.text):
+            if b.kind == "item" and b.depth == 0 and _COMMITMENT.search(b.text.split(". ")[0]):
                 self._add_text(b.text, lines[b.start].no, lines[b.end - 1].no, None)
 
     # -- forms --------------------------------------------------------------------------------------

@@ -384,7 +384,9 @@ class _Parser:
             m = re.search(r"\bbetween\s+(?:the\s+hours\s+of\s+)?(\S+(?:\s?[ap]m)?)\s+and\s+(\S+(?:\s?[ap]m)?(?:\s+[A-Z]{2,4})?)",
                           summary, re.I)
             if m:
-                a, b = match_when(m.group(1)), match_when(m.group(2))
+                b = match_when(m.group(2))
+                label = m.group(2).split()[-1] if b and b.tz else ""
+                a = match_when(m.group(1)) or match_when(f"{m.group(1)} {label}")  # `1900 and 2100 UTC`
                 if a and b and a.has_time and b.has_time:
                     zone = b.tz or a.tz or tz
                     a.tz, b.tz = a.tz or zone, zone
@@ -418,7 +420,7 @@ class _Parser:
         if opening is not None and opening.kind is None:
             candidates += blocks(self.lines, [(opening.start, opening.end)])
         for b in candidates:
-            if b.kind == "para" and not _is_statement_of_zone(b.text):
+            if b.kind == "para" and not _is_statement_of_zone(b.text) and re.sub(r"<[^>]*>", "", b.text).strip():
                 return _drop_template(b.text)
         return ""
 

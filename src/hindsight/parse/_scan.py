@@ -17,7 +17,6 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 _LIST = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*)|[ \t]*$)")
 _HR = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_QUOTE = re.compile(r"^\s{0,3}>")
 _DELIM_CELL = re.compile(r"^\s*:?-+:?\s*$")
 _REFDEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 
@@ -113,7 +112,15 @@ def scan(text: str) -> Scan:
             lines.append(Line(no, t, "blank"))
             continue
         indent = len(t) - len(t.lstrip())
-        m = _FENCE.match(t)
+        first = stripped[0]
+        if first == "|" or first.isalpha():
+            # Most lines are prose or table rows: no block marker can start them.
+            if "|" in stripped:
+                lines.append(Line(no, t, "table", indent, content=stripped))
+            else:
+                lines.append(Line(no, t, "text", indent, content=stripped))
+            continue
+        m = _FENCE.match(t) if first in "`~" else None
         if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
             fence_char = m.group(2)[0]
             fence_len = len(m.group(2))
@@ -124,8 +131,8 @@ def scan(text: str) -> Scan:
             if "-->" not in stripped[4:]:
                 in_comment = True
             continue
-        if indent < 4:
-            m = _HEADING.match(t)
+        if indent < 4 and first in "#=-*_":
+            m = _HEADING.match(t) if first == "#" else None
             if m:
                 lines.append(Line(no, t, "heading", indent, len(m.group(1)), (m.group(2) or "").strip()))
                 continue
@@ -142,15 +149,15 @@ def scan(text: str) -> Scan:
             if _HR.match(t):
                 lines.append(Line(no, t, "hr", indent))
                 continue
-        m = _LIST.match(t)
+        m = _LIST.match(t) if first in "-*+" or first.isdigit() else None
         if m:
             lines.append(Line(no, t, "list", len(m.group(1).expandtabs(4)), content=(m.group(3) or "").strip(),
                               marker=m.group(2)))
             continue
-        if _QUOTE.match(t):
+        if first == ">":
             lines.append(Line(no, t, "quote", indent, content=stripped.lstrip(">").strip()))
             continue
-        m = _REFDEF.match(t)
+        m = _REFDEF.match(t) if first == "[" else None
         if m:
             refdefs.setdefault(m.group(1).strip().lower(), m.group(2))
             lines.append(Line(no, t, "refdef", indent, content=stripped))
@@ -192,9 +199,11 @@ def _settle_tables(lines: list[Line]) -> None:
         i += 1
 
 
+_DELIM_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+
+
 def is_delimiter_row(text: str) -> bool:
-    cells = split_row(text)
-    return bool(cells) and all(_DELIM_CELL.match(c) for c in cells) and "-" in text
+    return "|" in text and _DELIM_ROW.match(text) is not None
 
 
 def split_row(text: str) -> list[str]:
@@ -204,10 +213,18 @@ def split_row(text: str) -> list[str]:
 
 def row_cell_columns(text: str) -> list[tuple[int, int]]:
     """(start, end) character columns of each cell's trimmed content in a row, for in-place edits."""
+    n = len(text)
+    if "`" not in text and "\\" not in text:
+        # The common case: every pipe splits.
+        pipes = []
+        k = text.find("|")
+        while k != -1:
+            pipes.append(k)
+            k = text.find("|", k + 1)
+        return _cells_between(text, pipes)
     pipes: list[int] = []
     in_code = False
     k = 0
-    n = len(text)
     while k < n:
         c = text[k]
         if c == "\\" and k + 1 < n and text[k + 1] == "|":
@@ -218,15 +235,21 @@ def row_cell_columns(text: str) -> list[tuple[int, int]]:
         elif c == "|" and not in_code:
             pipes.append(k)
         k += 1
+    return _cells_between(text, pipes)
+
+
+def _cells_between(text: str, pipes: list[int]) -> list[tuple[int, int]]:
+    n = len(text)
     bounds = [-1, *pipes, n]
     spans: list[tuple[int, int]] = []
     for left, right in zip(bounds, bounds[1:]):
-        a, b = left + 1, right
-        while a < b and text[a] in " \t":
-            a += 1
-        while b > a and text[b - 1] in " \t":
-            b -= 1
-        spans.append((a, b))
+        seg = text[left + 1:right]
+        core = seg.strip(" \t")
+        if core:
+            a = left + 1 + (len(seg) - len(seg.lstrip(" \t")))
+            spans.append((a, a + len(core)))
+        else:
+            spans.append((right, right))
     if pipes and not text[: pipes[0]].strip():
         spans.pop(0)  # the row opens with a pipe
     if pipes and len(spans) > 1 and not text[pipes[-1] + 1:].strip():

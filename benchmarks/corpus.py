@@ -22,10 +22,13 @@ from hindsight.model import (
     Why,
 )
 
-WORDS = ("database connection pool request latency deploy rollback alert pager queue worker cache "
-         "certificate region replica shard index timeout retry backoff config migration release "
-         "traffic load balancer kubernetes node disk memory cpu throttle dashboard runbook on-call "
-         "customer checkout payment login search notification webhook dns tls network storage").split()
+WORDS = [
+    "database", "connection", "pool", "request", "latency", "deploy", "rollback", "alert", "pager", "queue",
+    "worker", "cache", "certificate", "region", "replica", "shard", "index", "timeout", "retry", "backoff",
+    "config", "migration", "release", "traffic", "load", "balancer", "kubernetes", "node", "disk", "memory",
+    "cpu", "throttle", "dashboard", "runbook", "on-call", "customer", "checkout", "payment", "login",
+    "search", "notification", "webhook", "dns", "tls", "network", "storage",
+]
 UTC = dt.timezone.utc
 
 

@@ -23,6 +23,7 @@ from corpus import generate  # noqa: E402
 
 from hindsight import corpus as hcorpus  # noqa: E402
 from hindsight.parse import decode, parse  # noqa: E402
+from hindsight.views import postmortem_row  # noqa: E402
 
 
 def timed(label: str, n: int, fn) -> float:
@@ -48,7 +49,7 @@ def main() -> None:
         n = len(paths)
         floor = timed("read bytes only", n, lambda: [p.read_bytes() for p in paths])
         serial = timed("parse, one process", n, lambda: [parse(decode(p.read_bytes(), p), str(p)) for p in paths])
-        par = timed("hindsight list's load (parallel)", n, lambda: hcorpus.load(folder))
+        par = timed("hindsight list's load (parallel)", n, lambda: hcorpus.load(folder, postmortem_row))
         try:
             from markdown_it import MarkdownIt
 

@@ -139,14 +139,14 @@ def list_(directory: Path | None, fmt: str, jobs: int | None) -> None:
 
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("Reading postmortems", total=paths_count)
-            loaded = corpus.load(folder, jobs=jobs, progress=lambda n: bar.advance(task, n))
+            loaded = corpus.load(folder, postmortem_row, jobs=jobs, progress=lambda n: bar.advance(task, n))
     else:
-        loaded = corpus.load(folder, jobs=jobs)
-    ok = [item for item in loaded if item.postmortem is not None]
+        loaded = corpus.load(folder, postmortem_row, jobs=jobs)
+    rows = [item.value for item in loaded if item.value is not None]
     if fmt == "json":
-        click.echo(json.dumps([postmortem_row(item.postmortem) for item in ok], indent=2))
+        click.echo(json.dumps(rows, indent=2))
     else:
-        print_list([item.postmortem for item in ok], Console())
+        print_list(rows, Console())
     failed = [item for item in loaded if item.error]
     for item in failed:
         click.echo(f"hindsight: {item.error}", err=True)

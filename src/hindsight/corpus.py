@@ -1,4 +1,10 @@
-"""Every postmortem in a folder, read in parallel."""
+"""Every postmortem in a folder, read in parallel.
+
+Parsing is CPU-bound, so a folder is read by worker processes. Sending whole
+models back between processes costs as much as parsing them, so the work that
+needs the model (a row for `list`, findings for `check`) runs in the worker
+too: `load(folder, fn)` returns `fn(postmortem)` for each file, not the model.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,15 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from .errors import ReadError
 from .model import Postmortem
 from .parse import read
+
+T = TypeVar("T")
 
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -18,9 +28,9 @@ _SKIP = {"readme.md", "index.md", "_index.md", "template.md"}
 
 
 @dataclass(slots=True)
-class Loaded:
+class Loaded(Generic[T]):
     path: Path
-    postmortem: Postmortem | None
+    value: T | None  # fn(postmortem), or the postmortem itself when no fn was given
     error: str | None = None
 
 
@@ -31,37 +41,46 @@ def find(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise ReadError("no such folder; check the path, or run `hindsight new` to create the first postmortem",
                         path=folder)
+    depth = len(folder.parts)
     return sorted(p for p in folder.rglob("*.md")
-                  if p.name.lower() not in _SKIP and not any(part.startswith(".") for part in p.parts[len(folder.parts):]))
+                  if p.name.lower() not in _SKIP and not any(part.startswith(".") for part in p.parts[depth:]))
 
 
-def _load_one(path: Path) -> Loaded:
-    try:
-        return Loaded(path, read(path))
-    except ReadError as e:
-        return Loaded(path, None, str(e))
+def _identity(pm: Postmortem) -> Any:
+    return pm
 
 
-def _load_chunk(paths: list[Path]) -> list[Loaded]:
-    return [_load_one(p) for p in paths]
+def _load_chunk(paths: list[Path], fn: Callable[[Postmortem], Any]) -> list[Loaded]:
+    out = []
+    for p in paths:
+        try:
+            out.append(Loaded(p, fn(read(p))))
+        except ReadError as e:
+            out.append(Loaded(p, None, str(e)))
+    return out
 
 
-def load(folder: Path, *, jobs: int | None = None, progress: Callable[[int], None] | None = None) -> list[Loaded]:
-    """Read every postmortem under `folder`; a file that cannot be read carries its error instead."""
+def load(folder: Path, fn: Callable[[Postmortem], T] = _identity, *, jobs: int | None = None,
+         progress: Callable[[int], None] | None = None) -> list[Loaded[T]]:
+    """`fn(postmortem)` for every postmortem under `folder`, in path order.
+
+    `fn` must be a module-level function (it is sent to worker processes). A
+    file that cannot be read carries its error instead of a value.
+    """
     paths = find(folder)
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        out = []
+        out: list[Loaded[T]] = []
         for p in paths:
-            out.append(_load_one(p))
+            out.extend(_load_chunk([p], fn))
             if progress:
                 progress(1)
         return out
     size = max(8, len(paths) // (jobs * 8))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-    out: list[Loaded] = []
+    out = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for result in pool.map(_load_chunk, chunks):
+        for result in pool.map(partial(_load_chunk, fn=fn), chunks):
             out.extend(result)
             if progress:
                 progress(len(result))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +28,16 @@ def postmortem_row(pm: Postmortem) -> dict[str, Any]:
     }
 
 
-def print_list(pms: list[Postmortem], console: Console) -> None:
-    table = Table(title=f"{len(pms)} postmortem{'s' if len(pms) != 1 else ''} (Open: open / all action items)",
+def print_list(rows: list[dict[str, Any]], console: Console) -> None:
+    """The table of `hindsight list`, newest first, from `postmortem_row` rows."""
+    table = Table(title=f"{len(rows)} postmortem{'s' if len(rows) != 1 else ''} (Open: open / all action items)",
                   title_justify="left")
     for col in ("Date", "Sev", "Status", "Open", "Title", "File"):
         table.add_column(col, overflow="fold", no_wrap=col in ("Date", "Sev", "Open"))
-    for pm in sorted(pms, key=lambda p: (p.date or dt.date.min, p.path or ""), reverse=True):
-        table.add_row(pm.date.isoformat() if pm.date else "?", pm.severity or "", pm.status or "",
-                      f"{len(pm.open_action_items)}/{len(pm.action_items)}", pm.title or "(untitled)",
-                      Path(pm.path).name if pm.path else "")
+    for r in sorted(rows, key=lambda r: (r["date"] or "", r["path"] or ""), reverse=True):
+        table.add_row(r["date"] or "?", r["severity"] or "", r["status"] or "",
+                      f"{r['open_action_items']}/{r['action_items']}", r["title"] or "(untitled)",
+                      Path(r["path"]).name if r["path"] else "")
     console.print(table)
 
 

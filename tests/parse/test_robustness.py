@@ -52,7 +52,7 @@ def test_binary_file_is_refused_with_the_path(tmp_path):
 
 def test_invalid_utf8_names_the_byte_offset_and_line(tmp_path):
     p = tmp_path / "latin1.md"
-    p.write_bytes("# Incident: X\n\nCaf".encode() + b"\xe9 down\n")
+    p.write_bytes(b"# Incident: X\n\nCaf" + b"\xe9 down\n")
     with pytest.raises(ReadError) as e:
         read(p)
     assert e.value.line == 3

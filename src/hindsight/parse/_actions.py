@@ -51,7 +51,8 @@ _TICKET_URL = re.compile(
     r"-/issues|project/[^/\s]+/issue|incidents?)/?[\w.-]*\d[\w.-]*")
 _TICKET_KEY = re.compile(r"(?<![\w/#-])([A-Z][A-Z0-9]{1,9}-\d{1,7})(?![\w-])")
 _TICKET_HASH = re.compile(r"(?<![\w&/])(#\d{1,7})(?!\w)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_LINK = re.compile(
+    r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\](?:\[([^\]]*)\])?")
 _BARE_URL = re.compile(r"<?(https?://[^\s>)]+)>?")
 _HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9][\w.-]*[A-Za-z0-9_]|(?<![\w.])@[A-Za-z0-9]")
@@ -83,7 +84,8 @@ def normalise_status(text: str | None) -> str | None:
     bare = _EMOJI.sub("", t).strip(" .*_`")
     if bare in _STATUS_LOOKUP:
         return _STATUS_LOOKUP[bare]
-    for emoji, status in (("✅", "DONE"), ("🔄", "IN PROGRESS"), ("🔲", "TODO"), ("❌", "WONTFIX"), ("🚧", "IN PROGRESS")):
+    marks = (("✅", "DONE"), ("🔄", "IN PROGRESS"), ("🔲", "TODO"), ("❌", "WONTFIX"), ("🚧", "IN PROGRESS"))
+    for emoji, status in marks:
         if not bare and emoji in t:
             return status
     return raw
@@ -271,7 +273,7 @@ class ActionReader:
                     message=f"action-item row has {len(cells)} cells, the header has {len(b.header)}; "
                             "add the missing cells or remove the extra ones"))
 
-            def cell(key: str) -> str | None:
+            def cell(key: str, cells: list[str] = cells) -> str | None:
                 i = cols.get(key)
                 v = cells[i].strip() if i is not None and i < len(cells) else ""
                 return v or None

@@ -32,7 +32,7 @@ from ..model import (
 )
 from . import _sections as S
 from ._actions import ActionReader
-from ._blocks import Block, blocks, is_placeholder, join_text
+from ._blocks import Block, blocks, is_placeholder
 from ._scan import Line, Scan, Section, build_sections, scan
 from ._timeline import TimelineReader
 from ._when import UTC, find_date, find_range, find_zone, match_when, parse_duration, zone_name
@@ -72,6 +72,8 @@ _IMPACT_KEYS = {
 _LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(\s*<?([^)\s>]+)>?[^)]*\)")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>|(?<![(<\[])\b(https?://[^\s)>\]]+)")
 _WHY = re.compile(r"\bwhy\b", re.I)
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+hours\s+of\s+)?(\S+(?:\s?[ap]m)?)\s+and\s+"
+                      r"(\S+(?:\s?[ap]m)?(?:\s+[A-Z]{2,4})?)", re.I)
 
 
 def decode(data: bytes, path: str | Path) -> str:
@@ -330,15 +332,7 @@ class _Parser:
             return fm_date
         if first_date:
             return first_date
-        if fm_date:
-            return fm_date
-        m = re.match(r"(\d{4}-\d{2}-\d{2})", self.stem)
-        if m:
-            try:
-                return dt.date.fromisoformat(m.group(1))
-            except ValueError:
-                return None
-        return None
+        return fm_date or _leading_iso_date(self.stem)
 
     def _zone(self, meta, preamble: list[Block]) -> tuple[dt.tzinfo, bool]:
         """The zone the document states for its times, and whether it states one at all."""
@@ -381,8 +375,7 @@ class _Parser:
                     else:
                         end = value
         if start is None and end is None and date and summary:
-            m = re.search(r"\bbetween\s+(?:the\s+hours\s+of\s+)?(\S+(?:\s?[ap]m)?)\s+and\s+(\S+(?:\s?[ap]m)?(?:\s+[A-Z]{2,4})?)",
-                          summary, re.I)
+            m = _BETWEEN.search(summary)
             if m:
                 b = match_when(m.group(2))
                 label = m.group(2).split()[-1] if b and b.tz else ""
@@ -642,14 +635,16 @@ def _severity(value: str | None) -> str | None:
 
 
 def _fm_date(value: Any) -> dt.date | None:
-    if isinstance(value, str):
-        m = re.match(r"(\d{4}-\d{2}-\d{2})", value)
-        if m:
-            try:
-                return dt.date.fromisoformat(m.group(1))
-            except ValueError:
-                return None
-    return None
+    return _leading_iso_date(value) if isinstance(value, str) else None
+
+
+def _leading_iso_date(text: str) -> dt.date | None:
+    """The YYYY-MM-DD a file name or front-matter value starts with."""
+    m = re.match(r"(\d{4}-\d{2}-\d{2})", text)
+    try:
+        return dt.date.fromisoformat(m.group(1)) if m else None
+    except ValueError:
+        return None
 
 
 def _combine(date: dt.date, w, tz: dt.tzinfo) -> dt.datetime:

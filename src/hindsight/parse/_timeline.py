@@ -185,7 +185,8 @@ class TimelineReader:
         if at is None and time_text:
             self.diagnostics.append(Diagnostic(
                 severity="warning", code="timeline-unreadable-time", line=start,
-                message=f"cannot read the time `{time_text}` of a timeline event; write it as HH:MM or YYYY-MM-DD HH:MM"))
+                message=f"cannot read the time `{time_text}` of a timeline event; "
+                        "write it as HH:MM or YYYY-MM-DD HH:MM"))
         elif not time_text:
             self.diagnostics.append(Diagnostic(
                 severity="warning", code="timeline-no-time", line=start,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC = dt.timezone.utc
@@ -30,8 +30,8 @@ _DATE_PATTERNS = [
     # 2025-12-09, 2025/12/09, 2025.12.09
     ("iso", re.compile(r"(?P<y>(?:19|20)\d\d)([-/.])(?P<m>\d{1,2})\2(?P<d>\d{1,2})(?![\d])")),
     # Friday, December 13th, 2022 / May 31 / Dec 9 2025
-    ("mdy", re.compile(_WEEKDAY + _MONTH + r"\s+(?P<d>\d{1,2})" + _ORD + r"(?![\d:])(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
-                       re.I)),
+    ("mdy", re.compile(_WEEKDAY + _MONTH + r"\s+(?P<d>\d{1,2})" + _ORD
+                       + r"(?![\d:])(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?", re.I)),
     # Friday 29 November 2019 / 31st July 2018 / the 3rd of May
     ("dmy", re.compile(_WEEKDAY + r"(?:the\s+)?(?P<d>\d{1,2})" + _ORD + r"(?:\s+of)?\s+" + _MONTH +
                        r"(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?", re.I)),
@@ -79,7 +79,7 @@ _TZ = re.compile(
 _LONG = re.compile("|".join(_LONG_NAMES), re.I)
 
 
-@lru_cache(maxsize=None)
+@cache
 def zone(label: str) -> dt.tzinfo | None:
     """The tzinfo for a label such as `UTC`, `PST`, `UTC-7`, `GMT+1`, `Eastern` or `Europe/Oslo`."""
     label = label.strip()

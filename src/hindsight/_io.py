@@ -54,3 +54,41 @@ def create_new(path: Path, text: str) -> None:
             os.unlink(tmp)
         except OSError:
             pass
+
+
+def replace_text(path: Path, text: str, *, expected: bytes, bom: bool = False) -> None:
+    """Replace a file's content atomically, refusing if it changed since it was read as `expected`.
+
+    The new content goes to a temporary file in the same folder, which takes the
+    old file's permissions and then replaces it in one rename: readers see the
+    old file or the new one, never a mix.
+    """
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    try:
+        current = path.read_bytes()
+    except OSError as e:
+        raise WriteError(f"cannot read the file before writing ({e.strerror})", path=path) from None
+    if current != expected:
+        raise ConflictError("the file changed on disk since it was read; nothing was written. Run the command "
+                            "again on the new content", path=path)
+    try:
+        mode = path.stat().st_mode & 0o7777
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise WriteError(f"cannot write next to the file ({e.strerror}); check the folder's permissions",
+                         path=path) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        if path.read_bytes() != expected:  # a last look, just before the rename
+            raise ConflictError("the file changed on disk while it was being fixed; nothing was written",
+                                path=path)
+        os.replace(tmp, path)
+    except OSError as e:
+        raise WriteError(f"cannot write the file ({e.strerror})", path=path) from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -24,11 +24,35 @@ class Option:
     type: type
     default: Any
     help: str
+    item: type | None = None  # the type of a list's items or a table's values
 
+
+DEFAULT_SECTIONS = ["Summary", "Impact", "Timeline", "Root Cause Analysis", "What Happened", "Contributing Factors",
+                    "Five Whys", "What Went Well", "What Could Be Improved", "Action Items", "Lessons Learned"]
 
 OPTIONS: tuple[Option, ...] = (
     Option("incidents_dir", str, "docs/incidents",
            "Folder, relative to the project root, that holds the postmortems."),
+    Option("severity_levels", list, ["P0", "P1", "P2", "P3"], "The severity levels a postmortem may state.", str),
+    Option("statuses", list, ["Draft", "In Review", "Published", "Complete"],
+           "The document statuses of the lifecycle, in order.", str),
+    Option("required_sections", list, DEFAULT_SECTIONS,
+           "Sections every postmortem must have (`missing-section`), by the standard's names.", str),
+    Option("required_metrics", list, ["Duration", "Users Affected", "Requests Failed", "SLA Status"],
+           "Rows the Impact table must have (`impact-metric-missing`).", str),
+    Option("why_count", int, 5, "How many whys the Five Whys needs (`five-whys-incomplete`)."),
+    Option("summary_max_words", int, 150, "Longest summary in words (`summary-too-long`)."),
+    Option("roster", list, [], "Names of the people on the team, so blame-language knows a plain first name "
+                               "such as `Bob` is a person.", str),
+    Option("blame_words", list, [], "More judgement words for `blame-language`, added to the built-in list.", str),
+    Option("blame_verbs", list, [], "More phrases that make a person the cause (`blame-language`), such as "
+                                    "`botched`.", str),
+    Option("select", list, [], "Rules to run, by code, name or code prefix (default: all).", str),
+    Option("ignore", list, [], "Rules not to run, by code, name or code prefix.", str),
+    Option("rules", dict, {}, "Per-rule settings: `[tool.hindsight.rules.HS305]` or `[rules.blame-language]` "
+                              "with `severity = \"error\" | \"warning\" | \"off\"` and the rule's options.", dict),
+    Option("per_file_ignores", dict, {}, "Rules to ignore in files matching a glob: "
+                                         "`\"docs/incidents/2019-*\" = [\"HS1\"]`.", list),
 )
 _BY_NAME = {o.name: o for o in OPTIONS}
 
@@ -38,6 +62,7 @@ class Config:
     root: Path
     source: Path | None = None  # the file the options came from, if any
     values: dict[str, Any] = field(default_factory=dict)
+    in_project: bool = True  # False when no hindsight.toml, pyproject.toml or .git was found
 
     def get(self, name: str) -> Any:
         return self.values.get(name, _BY_NAME[name].default)
@@ -46,9 +71,21 @@ class Config:
     def incidents_dir(self) -> Path:
         return self.root / self.get("incidents_dir")
 
+    def line_of(self, key: str) -> int | None:
+        """The line of the configuration file that sets `key`, for error messages."""
+        if self.source is None:
+            return None
+        try:
+            return _line_of(self.source.read_text(encoding="utf-8"), key)
+        except OSError:
+            return None
+
 
 def find_root(start: Path | None = None) -> tuple[Path, Path | None, dict[str, Any] | None]:
-    """(root, config file, its hindsight table) for the nearest project at or above `start`."""
+    """(root, config file, its hindsight table) for the nearest project at or above `start`.
+
+    With no project marker anywhere above, the root is `start` itself and the file is None.
+    """
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         own = folder / "hindsight.toml"
@@ -66,7 +103,8 @@ def find_root(start: Path | None = None) -> tuple[Path, Path | None, dict[str, A
 
 def load(start: Path | None = None) -> Config:
     root, source, table = find_root(start)
-    cfg = Config(root=root, source=source)
+    cfg = Config(root=root, source=source,
+                 in_project=source is not None or any((f / ".git").exists() for f in (root, *root.parents)))
     if source is None or table is None:
         return cfg
     text = source.read_text(encoding="utf-8")
@@ -76,11 +114,19 @@ def load(start: Path | None = None) -> Config:
             known = ", ".join(sorted(_BY_NAME))
             raise ConfigError(f"unknown option `{key}`; the options are: {known}", path=source,
                               line=_line_of(text, key))
-        if not isinstance(value, opt.type):
-            raise ConfigError(f"`{key}` must be a {opt.type.__name__}, not {type(value).__name__}",
+        if not isinstance(value, opt.type) or (opt.type is bool) != isinstance(value, bool):
+            raise ConfigError(f"`{key}` must be a {_type_name(opt.type)}, not {_type_name(type(value))}",
+                              path=source, line=_line_of(text, key))
+        items = value if isinstance(value, list) else list(value.values()) if isinstance(value, dict) else []
+        if opt.item is not None and not all(isinstance(v, opt.item) for v in items):
+            raise ConfigError(f"every entry of `{key}` must be a {_type_name(opt.item)}",
                               path=source, line=_line_of(text, key))
         cfg.values[key] = value
     return cfg
+
+
+def _type_name(t: type) -> str:
+    return {str: "string", int: "whole number", list: "list", dict: "table", bool: "boolean"}.get(t, t.__name__)
 
 
 def _load(path: Path, table: str | None) -> dict[str, Any] | None:
@@ -104,6 +150,7 @@ def _load(path: Path, table: str | None) -> dict[str, Any] | None:
 
 def _line_of(text: str, key: str) -> int | None:
     for no, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line) or re.match(rf"\s*\[(?:tool\.hindsight\.)?{re.escape(key)}[.\]]",
+                                                                     line):
             return no
     return None

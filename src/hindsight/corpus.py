@@ -50,13 +50,42 @@ def _identity(pm: Postmortem) -> Any:
     return pm
 
 
-def _load_chunk(paths: list[Path], fn: Callable[[Postmortem], Any]) -> list[Loaded]:
+def _read_then(path: Path, fn: Callable[[Postmortem], Any]) -> Any:
+    return fn(read(path))
+
+
+def _run_chunk(paths: list[Path], fn: Callable[[Path], Any]) -> list[Loaded]:
     out = []
     for p in paths:
         try:
-            out.append(Loaded(p, fn(read(p))))
+            out.append(Loaded(p, fn(p)))
         except ReadError as e:
             out.append(Loaded(p, None, str(e)))
+    return out
+
+
+def map_files(paths: list[Path], fn: Callable[[Path], T], *, jobs: int | None = None,
+              progress: Callable[[int], None] | None = None) -> list[Loaded[T]]:
+    """`fn(path)` for every path, in worker processes when there are many; a `ReadError` becomes the error.
+
+    `fn` must be picklable (a module-level function, or a `functools.partial` of one).
+    """
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        out: list[Loaded[T]] = []
+        for p in paths:
+            out.extend(_run_chunk([p], fn))
+            if progress:
+                progress(1)
+        return out
+    size = max(8, len(paths) // (jobs * 8))
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    out = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for result in pool.map(partial(_run_chunk, fn=fn), chunks):
+            out.extend(result)
+            if progress:
+                progress(len(result))
     return out
 
 
@@ -67,21 +96,4 @@ def load(folder: Path, fn: Callable[[Postmortem], T] = _identity, *, jobs: int |
     `fn` must be a module-level function (it is sent to worker processes). A
     file that cannot be read carries its error instead of a value.
     """
-    paths = find(folder)
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        out: list[Loaded[T]] = []
-        for p in paths:
-            out.extend(_load_chunk([p], fn))
-            if progress:
-                progress(1)
-        return out
-    size = max(8, len(paths) // (jobs * 8))
-    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-    out = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for result in pool.map(partial(_load_chunk, fn=fn), chunks):
-            out.extend(result)
-            if progress:
-                progress(len(result))
-    return out
+    return map_files(find(folder), partial(_read_then, fn=fn), jobs=jobs, progress=progress)

@@ -17,10 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-#: The action-item statuses the standard defines (section 5).
-ACTION_STATUSES = ("TODO", "IN PROGRESS", "DONE", "WONTFIX")
-#: Severity levels of the standard's classification table (section 3).
-SEVERITIES = ("P0", "P1", "P2", "P3")
+from .standard import ACTION_STATUSES, SEVERITIES  # noqa: F401  (re-exported)
 
 DateTime = Annotated[
     dt.datetime,

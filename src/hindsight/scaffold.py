@@ -11,7 +11,7 @@ from string import Template
 
 from ._io import create_new
 from .errors import HindsightError
-from .model import SEVERITIES
+from .standard import SEVERITIES
 
 MAX_SLUG = 60
 

@@ -4,6 +4,21 @@
 `ReadError` when the file is missing, binary, not UTF-8 or too large.
 """
 
-from ._document import MAX_BYTES, decode, parse, read
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._document import MAX_BYTES, decode, parse, read
 
 __all__ = ["MAX_BYTES", "decode", "parse", "read"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: the scanner and word lists of this package are used by
+    # commands (a warm `hindsight check`) that never build a model.
+    if name in __all__:
+        from . import _document
+
+        return getattr(_document, name)
+    raise AttributeError(name)

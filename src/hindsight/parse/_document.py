@@ -274,7 +274,9 @@ class _Parser:
             if canon and value not in (None, "", []):
                 if isinstance(value, list):
                     value = ", ".join(str(v) for v in value)
-                meta.setdefault(canon, (str(value), self.spans["front_matter"].line))
+                if canon not in meta:
+                    meta[canon] = (str(value), self.spans["front_matter"].line)
+                    self.spans[canon] = self.spans["front_matter"]
         start, end = self._preamble_range()
         found: dict[str, tuple[str, int]] = {}
         for ln in self.lines[start:end]:

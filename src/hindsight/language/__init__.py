@@ -1,0 +1,252 @@
+"""Blameless language: finding where a postmortem makes a person the cause.
+
+Saying that a person acted is fine ("@jdoe rolled back to v2.3.0", "Alice
+increased the pool size"). A person as the *cause* ("Bob forgot to update the
+pool settings", "the alert was ignored by the on-call engineer"), a judgement
+of a person ("careless", "sloppy", "Bob's fault") and human error given as a
+cause are not: the standard's first principle is "focus on systems, not
+people".
+
+The analysis is rule-based and explainable: phrases from word lists
+(`data/blame.toml`, extendable in configuration), and for phrases that blame
+only a person (`failed to`, `should have`, `ignored`), a look at the subject of
+the clause: a name, an @handle, a role ("the engineer") or a pronoun is a
+person; "the pipeline should have blocked the release" is a system.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+__all__ = ["Hit", "Lexicon", "find_blame", "find_human_error"]
+
+_NEGATION = re.compile(r"\b(?:not|no|never|nobody|none|without|n't|neither|nor|isn't|wasn't|aren't|weren't)\b"
+                       r"|n't\b", re.I)
+_BOUNDARY = re.compile(r"[.!?;:()\[\]—–]|,|\s-\s|\b(?:and|but|because|so|when|after|before|while|which|then|"
+                       r"since|as|if|or|once|until|although|though|where|whereas)\b", re.I)
+_TOKEN = re.compile(r"@[\w.-]+|[\w'’-]+")
+_ADVERBS = {"simply", "also", "then", "just", "again", "never", "already", "probably", "apparently",
+            "unfortunately", "clearly", "obviously", "completely", "totally", "once", "still", "even", "somehow",
+            "repeatedly", "initially", "later", "subsequently", "actually", "really", "basically", "only",
+            "accidentally", "mistakenly", "inadvertently", "unintentionally", "carelessly", "himself",
+            "herself", "themselves", "ourselves", "all", "both", "who", "had", "has", "have", "was", "were",
+            "is", "are", "did", "does", "do", "had", "being", "been"}
+_DETERMINERS = {"the", "a", "an", "our", "their", "his", "her", "one", "that", "this", "another", "some", "two",
+                "several", "its", "my", "your", "new", "junior", "senior", "primary", "secondary", "on-call",
+                "oncall", "responding", "same", "other", "first", "second"}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A blameful phrase at text[start:end]."""
+
+    start: int
+    end: int
+    phrase: str
+    kind: str  # "judgement", "person-cause" or "human-error"
+    suggestion: str
+
+
+@cache
+def _data() -> dict[str, list[str]]:
+    raw = files("hindsight.language").joinpath("data/blame.toml").read_text(encoding="utf-8")
+    return tomllib.loads(raw)
+
+
+@cache
+def _first_names() -> frozenset[str]:
+    raw = files("hindsight.language").joinpath("data/first_names.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in raw.splitlines() if not line.startswith("#") for w in line.split())
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    parts = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "['’]") for p in parts)
+
+
+class Lexicon:
+    """The word lists, compiled; built once per configuration."""
+
+    def __init__(self, *, roster: Iterable[str] = (), words: Iterable[str] = (), verbs: Iterable[str] = ()):
+        d = _data()
+        self.roster = frozenset(n.strip() for n in roster if n.strip())
+        self.names = _first_names() | self.roster
+        self.roles = frozenset(r.lower() for r in d["roles"])
+        self.persons = frozenset(d["persons"])
+        self.team = frozenset(d["team"])
+        self.systems = frozenset(d["systems"])
+        self.judgement = re.compile(rf"(?<![\w-])(?:{_alternation([*d['judgement'], *words])})(?![\w-])", re.I)
+        self.not_judgement = re.compile(rf"(?<![\w-])(?:{_alternation(d['not_judgement'])})(?![\w-])", re.I)
+        self.possessive_fault = re.compile(r"(?<![\w-])([\w@.-]+)['’]s\s+(?:fault|mistake|error|carelessness|"
+                                           r"negligence|screw-?up)(?![\w-])|\b(?:his|her|their|my|our|your)\s+"
+                                           r"(?:fault|carelessness|negligence)(?![\w-])", re.I)
+        self.strong = re.compile(rf"(?<![\w-])(?:{_alternation(d['strong'])})(?![\w-])", re.I)
+        self.weak = re.compile(rf"(?<![\w-])(?:{_alternation([*d['weak'], *verbs])})(?![\w-])", re.I)
+        self.passive = re.compile(rf"(?<![\w-])(?:{_alternation(d['passive'])})(?![\w-])", re.I)
+        self.human_error = re.compile(rf"(?<![\w-])(?:{_alternation(d['human_error'])})(?![\w-])", re.I)
+        self.cause = re.compile(rf"(?<![\w-])(?:{_alternation(d['cause_words'])})", re.I)
+
+    # -- who is the subject -------------------------------------------------------------------------
+    def kind_of(self, words: list[str]) -> str | None:
+        """`person`, `team`, `system` or None for a noun phrase (the clause's subject)."""
+        lowered = [w.lower() for w in words]
+        # "the engineer who pushed the config…", "the author of the PR…": the head comes first.
+        for joint in ("who", "of"):
+            if joint in lowered[1:]:
+                words = words[:lowered.index(joint, 1)]
+                break
+        words = [w for w in words if w.lower() not in _ADVERBS]
+        if not words:
+            return None
+        head = words[-1]
+        low = head.lower().strip("'’")
+        if head.endswith(("'s", "’s")):
+            return "system"  # "Bob's change failed to…": the subject is the change
+        if self._is_person_word(head, first=len(words) == 1):
+            return "person"
+        if len(words) >= 2 and f"{words[-2].lower()} {low}" in self.roles:
+            return "person"
+        if low in self.team or (len(words) >= 2 and f"{words[-2].lower()} {low}" in self.team):
+            return "team"
+        if low in self.systems:
+            return "system"
+        # "the engineer on call failed to…": a person further back in the phrase.
+        for w in words[:-1]:
+            if not w.endswith(("'s", "’s")) and self._is_person_word(w, first=False) and w.lower() not in _DETERMINERS:
+                return "person"
+        return None
+
+    def _is_person_word(self, w: str, *, first: bool) -> bool:
+        if w.startswith("@") and len(w) > 1:
+            return True
+        if w in self.names or w in self.roster:
+            return True
+        low = w.lower()
+        return low in self.roles or low in self.persons
+
+    def subject_before(self, text: str, start: int) -> list[str]:
+        """The words of the clause before `start`, back to the nearest clause boundary."""
+        window = text[max(0, start - 120):start]
+        cut = 0
+        for m in _BOUNDARY.finditer(window):
+            cut = m.end()
+        words = _TOKEN.findall(window[cut:])
+        if not words:
+            m = re.search(r"([\w@.'’-]+(?:\s+[\w@.'’-]+){0,3})\s+(?:who|that)\s*$", window[:cut].rstrip())
+            if m and window[:cut].rstrip().endswith(("who", "that")):
+                words = _TOKEN.findall(m.group(1))
+        return words[-8:]
+
+    def person_after(self, text: str, end: int) -> str | None:
+        """The person named right after `end` ("…ignored by the on-call engineer"), if any."""
+        m = re.match(r"\s*((?:[\w@.'’-]+\s+){0,3}[\w@.'’-]+)", text[end:end + 80])
+        if not m:
+            return None
+        words = _TOKEN.findall(m.group(1))
+        for i, w in enumerate(words):
+            if w.endswith(("'s", "’s")):
+                return None  # "caused by Bob's change": the change
+            if self._is_person_word(w, first=i == 0) or w.lower() in ("him", "her", "me", "them", "us"):
+                if w.lower() in ("them", "us"):
+                    return None
+                return " ".join(words[:i + 1])
+            if w.lower() not in _DETERMINERS:
+                return None
+        return None
+
+
+def _negated(text: str, start: int) -> bool:
+    before = text[max(0, start - 60):start]
+    cut = 0
+    for m in _BOUNDARY.finditer(before):
+        cut = m.end()
+    tokens = re.findall(r"[\w']+", before[cut:])[-5:]
+    return any(_NEGATION.fullmatch(t) or t.lower().endswith("n't") for t in tokens)
+
+
+def _inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(s <= a and b <= e for s, e in spans)
+
+
+def _suggest(phrase: str) -> str:
+    p = phrase.lower()
+    if any(w in p for w in ("forgot", "neglect", "bother", "skip", "missed", "overlook", "disregard")):
+        return "say which step was not done and what in the process let it be missed (no checklist, prompt or check)"
+    if "should" in p or "ought" in p or "supposed" in p or "could have" in p:
+        return "say what the system should have done instead, e.g. `the pipeline did not require …`"
+    if "ignor" in p or "respond" in p or "escalat" in p:
+        return "say that the signal was not acted on and why it did not stand out (noise, routing, wording)"
+    if any(w in p for w in ("fail", "check", "test", "verif", "notice", "review", "validat", "confirm", "catch")):
+        return "say which check did not happen and why nothing in the system required it"
+    return "describe the change and why the system let it cause harm, e.g. `the change reached production " \
+           "without a review step`"
+
+
+def find_blame(text: str, lex: Lexicon) -> list[Hit]:
+    """Blameful phrases in a piece of prose (a paragraph, a list item, a table row)."""
+    hits: list[Hit] = []
+    exempt = [(m.start(), m.end()) for m in lex.not_judgement.finditer(text)]
+    for m in lex.judgement.finditer(text):
+        if _inside(exempt, m.start(), m.end()) or _negated(text, m.start()):
+            continue
+        hits.append(Hit(m.start(), m.end(), m.group(0), "judgement",
+                        "describe what happened and what in the system made it likely, without judging a person"))
+    for m in lex.possessive_fault.finditer(text):
+        if not _negated(text, m.start()):
+            hits.append(Hit(m.start(), m.end(), m.group(0), "judgement",
+                            "say what in the system failed instead of whose fault it was"))
+    for rx, strong in ((lex.strong, True), (lex.weak, False)):
+        for m in rx.finditer(text):
+            if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in hits):
+                continue
+            subject = lex.subject_before(text, m.start())
+            kind = lex.kind_of(subject)
+            if kind == "person" or (strong and kind in ("team", None) and not _system_ahead(text, m.start(), lex)):
+                start = m.start()
+                if subject and kind == "person":
+                    # Point at the subject too: "Bob forgot to".
+                    first = text.rfind(subject[0], max(0, m.start() - 120), m.start())
+                    start = first if first >= 0 else start
+                hits.append(Hit(start, m.end(), text[start:m.end()], "person-cause", _suggest(m.group(0))))
+    for m in lex.passive.finditer(text):
+        who = lex.person_after(text, m.end())
+        if who and not any(h.start <= m.start() < h.end for h in hits):
+            kind = "human-error" if re.match(r"(mistakes?|errors?)\b", m.group(0), re.I) else "person-cause"
+            end = m.end() + text[m.end():].find(who) + len(who)
+            hits.append(Hit(m.start(), end, text[m.start():end], kind,
+                            "human error is a symptom, not a cause: name the condition that made it possible"
+                            if kind == "human-error" else _suggest(m.group(0))))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def _system_ahead(text: str, start: int, lex: Lexicon) -> bool:
+    """A strong phrase with no subject in its clause still reads as system-made when a system precedes it."""
+    return lex.kind_of(lex.subject_before(text, start)) == "system"
+
+
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+_NOT_A_CAUSE = re.compile(r"\b(?:symptom|not (?:a |the )?(?:root )?cause|isn't|is not|wasn't|was not|rather than|"
+                          r"instead of|beyond|more than|never|no)\b", re.I)
+
+
+def find_human_error(text: str, lex: Lexicon, *, cause_context: bool = False) -> list[Hit]:
+    """"Human error" and the like given as a cause; `cause_context` when the text is a root-cause section."""
+    hits: list[Hit] = []
+    for s in _SENTENCE.finditer(text):
+        sentence = s.group(0)
+        for m in lex.human_error.finditer(sentence):
+            if _NOT_A_CAUSE.search(sentence):
+                continue
+            standalone = len(sentence.strip(" -*.:\n")) <= len(m.group(0)) + 12
+            if cause_context or standalone or lex.cause.search(sentence):
+                a = s.start() + m.start()
+                hits.append(Hit(a, a + len(m.group(0)), m.group(0), "human-error",
+                                "human error is a symptom, not a cause (the standard, section 1): name the "
+                                "system condition that made the error possible or its effect large"))
+    return hits

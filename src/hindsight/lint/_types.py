@@ -1,0 +1,88 @@
+"""What a check produces: findings, with fixes as text edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..language import Lexicon
+    from ..model import Postmortem
+    from ..parse._scan import Scan
+
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace text from (line, col) to (end_line, end_col) with `text`; lines 1-based, columns 0-based."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    description: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
+@dataclass(slots=True)
+class Finding:
+    path: str
+    line: int
+    column: int  # 1-based
+    code: str
+    name: str
+    severity: str
+    message: str
+    fix: Fix | None = None
+    fixable: bool = False  # kept when the fix itself is not (a finding read back from the cache)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "column": self.column, "code": self.code, "name": self.name,
+                "severity": self.severity, "message": self.message, "fixable": self.fix is not None or self.fixable}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        return cls(d["path"], d["line"], d["column"], d["code"], d["name"], d["severity"], d["message"],
+                   fixable=d.get("fixable", False))
+
+
+@dataclass
+class Context:
+    """Everything a rule may look at for one document."""
+
+    path: str
+    text: str
+    pm: Postmortem
+    config: Config
+    today: dt.date | None
+    lexicon: Lexicon
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        from ..parse._scan import split_lines
+
+        return split_lines(self.text[1:] if self.text.startswith("\ufeff") else self.text)
+
+    @cached_property
+    def scan(self) -> Scan:
+        from ..parse._scan import scan
+
+        return scan(self.text[1:] if self.text.startswith("\ufeff") else self.text)
+
+    def has_placeholder(self, start: int, end: int) -> bool:
+        """Whether lines start..end still hold template placeholders (placeholder-text reports those)."""
+        return any("[TODO" in line or "[TBD" in line for line in self.lines[max(0, start - 1):end])
+
+    def option(self, rule: str, name: str, default: Any) -> Any:
+        return self.rule_options.get(rule, {}).get(name, default)

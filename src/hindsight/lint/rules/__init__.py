@@ -1,0 +1,3 @@
+"""The rules, grouped by what they look at; importing this package registers them all."""
+
+from . import actions, content, document, language, process  # noqa: F401

@@ -1,0 +1,10 @@
+"""What the organisation's postmortem standard fixes, as data (see ../shared/standard/)."""
+
+#: Action-item statuses (section 5).
+ACTION_STATUSES = ("TODO", "IN PROGRESS", "DONE", "WONTFIX")
+#: Severity levels of the classification table (section 3).
+SEVERITIES = ("P0", "P1", "P2", "P3")
+#: Document statuses of the lifecycle, in order (section 4).
+DOCUMENT_STATUSES = ("Draft", "In Review", "Published", "Complete")
+#: Hours from the incident to the draft postmortem, where the standard makes it mandatory (section 3).
+DRAFT_DEADLINE_HOURS = {"P0": 48, "P1": 7 * 24}

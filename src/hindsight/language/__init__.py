@@ -35,7 +35,7 @@ _ADVERBS = {"simply", "also", "then", "just", "again", "never", "already", "prob
             "repeatedly", "initially", "later", "subsequently", "actually", "really", "basically", "only",
             "accidentally", "mistakenly", "inadvertently", "unintentionally", "carelessly", "himself",
             "herself", "themselves", "ourselves", "all", "both", "who", "had", "has", "have", "was", "were",
-            "is", "are", "did", "does", "do", "had", "being", "been"}
+            "is", "are", "did", "does", "do", "being", "been"}
 _DETERMINERS = {"the", "a", "an", "our", "their", "his", "her", "one", "that", "this", "another", "some", "two",
                 "several", "its", "my", "your", "new", "junior", "senior", "primary", "secondary", "on-call",
                 "oncall", "responding", "same", "other", "first", "second"}

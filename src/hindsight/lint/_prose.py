@@ -58,9 +58,7 @@ def units(lines: list[Line]) -> list[Unit]:
         if k in ("list", "table", "heading") or cur is None:
             cur = start(idx)
         raw = ln.text
-        if k == "list":
-            col = raw.find(ln.content) if ln.content else len(raw)
-        elif k == "heading":
+        if k == "list" or k == "heading":
             col = raw.find(ln.content) if ln.content else len(raw)
         else:
             col = len(raw) - len(raw.lstrip())

@@ -7,10 +7,9 @@ import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-from functools import cache
 
 from ..config import Config
 from ..errors import ConfigError, ReadError

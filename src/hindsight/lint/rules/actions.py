@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...standard import ACTION_STATUSES
 from ...parse._scan import row_cell_columns
+from ...standard import ACTION_STATUSES
 from .._types import Context, Edit, Finding, Fix
 from ..registry import Rule, rule
 

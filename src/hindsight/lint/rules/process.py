@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from ...standard import DRAFT_DEADLINE_HOURS
 from .._types import Context, Finding
 from ..registry import Rule, rule
-
-from ...standard import DRAFT_DEADLINE_HOURS
 
 
 @cache

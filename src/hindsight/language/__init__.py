@@ -27,7 +27,7 @@ __all__ = ["Hit", "Lexicon", "find_blame", "find_human_error"]
 
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|none|without|n't|neither|nor|isn't|wasn't|aren't|weren't)\b"
                        r"|n't\b", re.I)
-_BOUNDARY = re.compile(r"[.!?;:()\[\]—–]|,|\s-\s|\b(?:and|but|because|so|when|after|before|while|which|then|"
+_BOUNDARY = re.compile(r"[.!?;:()\[\]—–|]|,|\s-\s|\b(?:and|but|because|so|when|after|before|while|which|then|"
                        r"since|as|if|or|once|until|although|though|where|whereas)\b", re.I)
 _TOKEN = re.compile(r"@[\w.-]+|[\w'’-]+")
 _ADVERBS = {"simply", "also", "then", "just", "again", "never", "already", "probably", "apparently",
@@ -135,7 +135,7 @@ class Lexicon:
         cut = 0
         for m in _BOUNDARY.finditer(window):
             cut = m.end()
-        words = _TOKEN.findall(window[cut:])
+        words = [w for w in _TOKEN.findall(window[cut:]) if not w.isdigit()]
         if not words:
             m = re.search(r"([\w@.'’-]+(?:\s+[\w@.'’-]+){0,3})\s+(?:who|that)\s*$", window[:cut].rstrip())
             if m and window[:cut].rstrip().endswith(("who", "that")):

@@ -49,7 +49,14 @@ def _check_one(path: Path, settings: Settings, fix: bool, unsafe: bool) -> FileR
     findings = check_text(text, str(path), settings)
     result = FileResult(str(path), findings, digest=digest(data))
     if fix and any(f.fix for f in findings):
-        new, applied = apply_fixes(text, findings, unsafe=unsafe)
+        # Fixes can reveal others (a recomputed duration disagrees with the Impact row): apply until stable.
+        new, applied = text, []
+        for _ in range(5):
+            new_text, done = apply_fixes(new, findings, unsafe=unsafe)
+            if not done or new_text == new:
+                break
+            new, applied = new_text, applied + done
+            findings = check_text(new, str(path), settings)
         if applied and new != text:
             try:
                 replace_text(path, new, expected=data, bom=data.startswith(b"\xef\xbb\xbf"))
@@ -57,7 +64,7 @@ def _check_one(path: Path, settings: Settings, fix: bool, unsafe: bool) -> FileR
                 result.error = str(e)
                 return result
             result.fixed = applied
-            result.findings = check_text(new, str(path), settings)
+            result.findings = findings
             result.digest = None  # the file changed: not cached under the old content
     for f in result.findings:
         f.fixable = f.fix is not None

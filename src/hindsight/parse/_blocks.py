@@ -53,8 +53,13 @@ class Block:
         return " ".join(p for p in parts if p)
 
 
+_INLINE_COMMENT = re.compile(r"\s*<!--.*?-->")
+
+
 def join_text(parts: Iterable[str]) -> str:
     out = " ".join(p.strip() for p in parts if p.strip())
+    if "<!--" in out:
+        out = _INLINE_COMMENT.sub("", out).strip()
     return out.replace("  ", " ") if "  " in out else out
 
 

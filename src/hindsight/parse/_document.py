@@ -286,7 +286,7 @@ class _Parser:
             if not m:
                 continue
             canon = _META_KEYS.get(m.group("key").strip().lower())
-            value = m.group("value").strip().strip("*_").strip()
+            value = re.sub(r"\s*<!--.*?-->", "", m.group("value")).strip().strip("*_").strip()
             if canon and value and canon not in found:
                 found[canon] = (value, ln.no)
                 self.spans[canon] = Span(line=ln.no, end_line=ln.no)

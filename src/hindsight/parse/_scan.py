@@ -134,7 +134,10 @@ def scan(text: str) -> Scan:
         if indent < 4 and first in "#=-*_":
             m = _HEADING.match(t) if first == "#" else None
             if m:
-                lines.append(Line(no, t, "heading", indent, len(m.group(1)), (m.group(2) or "").strip()))
+                content = (m.group(2) or "").strip()
+                if "<!--" in content:
+                    content = re.sub(r"\s*<!--.*?-->", "", content).strip()
+                lines.append(Line(no, t, "heading", indent, len(m.group(1)), content))
                 continue
             m = _SETEXT.match(t)
             if m and lines and lines[-1].kind == "text" and lines[-1].indent < 4:

@@ -44,7 +44,10 @@ def expand(paths: list[Path]) -> list[Path]:
 def _check_one(path: Path, settings: Settings, fix: bool, unsafe: bool) -> FileResult:
     from ..parse import decode
 
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ReadError(f"cannot read the file ({e.strerror}); check the path", path=path) from None
     text = decode(data, path)
     findings = check_text(text, str(path), settings)
     result = FileResult(str(path), findings, digest=digest(data))
@@ -71,13 +74,6 @@ def _check_one(path: Path, settings: Settings, fix: bool, unsafe: bool) -> FileR
         if not fix:
             f.fix = None  # fixes stay in the worker unless they are to be applied
     return result
-
-
-def _safe_check(path: Path, settings: Settings, fix: bool, unsafe: bool) -> FileResult:
-    try:
-        return _check_one(path, settings, fix, unsafe)
-    except OSError as e:
-        return FileResult(str(path), error=f"{path}: cannot read the file ({e.strerror}); check the path")
 
 
 def run(paths: list[Path], settings: Settings, *, use_cache: bool = True, fix: bool = False, unsafe: bool = False,
@@ -112,7 +108,7 @@ def run(paths: list[Path], settings: Settings, *, use_cache: bool = True, fix: b
                         progress(1)
                     continue
         todo.append((i, p))
-    worker = partial(_safe_check, settings=settings, fix=fix, unsafe=unsafe)
+    worker = partial(_check_one, settings=settings, fix=fix, unsafe=unsafe)
     done = corpus.map_files([p for _, p in todo], worker, jobs=jobs, progress=progress)
     for (i, p), loaded in zip(todo, done):
         r = loaded.value if loaded.value is not None else FileResult(str(p), error=loaded.error)

@@ -64,6 +64,18 @@ def _first_names() -> frozenset[str]:
     return frozenset(w for line in raw.splitlines() if not line.startswith("#") for w in line.split())
 
 
+_WORD = re.compile(r"[a-z0-9@'’-]+")
+
+
+def _first_words(phrases: Iterable[str]) -> set[str]:
+    out = set()
+    for p in phrases:
+        words = _WORD.findall(p.lower().replace("’", "'"))
+        if words:
+            out.add(words[0])
+    return out
+
+
 def _alternation(phrases: Iterable[str]) -> str:
     parts = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
     return "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "['’]") for p in parts)
@@ -89,6 +101,12 @@ class Lexicon:
         self.weak = re.compile(rf"(?<![\w-])(?:{_alternation([*d['weak'], *verbs])})(?![\w-])", re.I)
         self.passive = re.compile(rf"(?<![\w-])(?:{_alternation(d['passive'])})(?![\w-])", re.I)
         self.human_error = re.compile(rf"(?<![\w-])(?:{_alternation(d['human_error'])})(?![\w-])", re.I)
+        # Words that can start a blameful phrase: text with none of them needs no closer look, and
+        # that is most text, so this one set lookup per word is what checking usually costs.
+        self.triggers = frozenset(_first_words([*d["judgement"], *words, *d["strong"], *d["weak"], *verbs,
+                                                *d["passive"]]) | {"fault", "mistake", "error", "carelessness",
+                                                                   "negligence", "screw-up", "screwup"})
+        self.human_triggers = frozenset(_first_words(d["human_error"]))
         self.cause = re.compile(rf"(?<![\w-])(?:{_alternation(d['cause_words'])})", re.I)
 
     # -- who is the subject -------------------------------------------------------------------------
@@ -187,8 +205,16 @@ def _suggest(phrase: str) -> str:
            "without a review step`"
 
 
+def _tokens(text: str) -> set[str]:
+    words = set(_WORD.findall(text.lower().replace("’", "'")))
+    # "Bob's fault": the word after a possessive matters too.
+    return words | {w.split("'")[0] for w in words if "'" in w}
+
+
 def find_blame(text: str, lex: Lexicon) -> list[Hit]:
     """Blameful phrases in a piece of prose (a paragraph, a list item, a table row)."""
+    if lex.triggers.isdisjoint(_tokens(text)):
+        return []
     hits: list[Hit] = []
     exempt = [(m.start(), m.end()) for m in lex.not_judgement.finditer(text)]
     for m in lex.judgement.finditer(text):
@@ -237,6 +263,8 @@ _NOT_A_CAUSE = re.compile(r"\b(?:symptom|not (?:a |the )?(?:root )?cause|isn't|i
 
 def find_human_error(text: str, lex: Lexicon, *, cause_context: bool = False) -> list[Hit]:
     """"Human error" and the like given as a cause; `cause_context` when the text is a root-cause section."""
+    if lex.human_triggers.isdisjoint(_tokens(text)):
+        return []
     hits: list[Hit] = []
     for s in _SENTENCE.finditer(text):
         sentence = s.group(0)

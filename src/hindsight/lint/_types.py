@@ -74,11 +74,29 @@ class Context:
 
         return split_lines(self.text[1:] if self.text.startswith("\ufeff") else self.text)
 
+    scanned: Scan | None = None  # the parser's scan of the same text, when the caller has it
+
     @cached_property
     def scan(self) -> Scan:
+        if self.scanned is not None:
+            return self.scanned
         from ..parse._scan import scan
 
         return scan(self.text[1:] if self.text.startswith("\ufeff") else self.text)
+
+    @cached_property
+    def units(self) -> list:
+        """The document's prose, for the language rules (computed once for all of them)."""
+        from ._prose import units
+
+        return units(self.scan.lines)
+
+    @cached_property
+    def blame(self) -> list[list]:
+        """`find_blame` for each of `units`, shared by blame-language and human-error-root-cause."""
+        from ..language import find_blame
+
+        return [find_blame(u.text, self.lexicon) for u in self.units]
 
     def has_placeholder(self, start: int, end: int) -> bool:
         """Whether lines start..end still hold template placeholders (placeholder-text reports those)."""

@@ -116,11 +116,11 @@ def _off(f: Finding, names: set[str]) -> bool:
 
 def check_text(text: str, path: str, settings: Settings) -> list[Finding]:
     """Every finding for one document, after suppressions and per-file ignores."""
-    from ..parse._document import parse
+    from ..parse._document import parse_with_scan
 
-    pm = parse(text, path=None if path in ("-", "<stdin>") else path)
+    pm, scanned = parse_with_scan(text, path=None if path in ("-", "<stdin>") else path)
     ctx = Context(path=path, text=text, pm=pm, config=settings.config, today=settings.today,
-                  lexicon=settings.lexicon, rule_options=settings.rule_options)
+                  lexicon=settings.lexicon, rule_options=settings.rule_options, scanned=scanned)
     ignored = _per_file_ignores(path, settings.config)
     findings: list[Finding] = []
     for cls in settings.rules:

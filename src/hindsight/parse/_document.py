@@ -111,11 +111,17 @@ def read(path: str | Path) -> Postmortem:
 
 def parse(text: str, path: str | None = None) -> Postmortem:
     """Parse the Markdown text of a postmortem. Never raises."""
+    return parse_with_scan(text, path)[0]
+
+
+def parse_with_scan(text: str, path: str | None = None) -> tuple[Postmortem, Scan | None]:
+    """`parse`, and the line scan it was built from (for the linter, which reads the lines too)."""
     try:
-        return _Parser(text, path).run()
+        parser = _Parser(text, path)
+        return parser.run(), parser.sc
     except RecursionError:  # pragma: no cover - deeply nested input; be safe rather than crash
         return Postmortem(path=path, diagnostics=[Diagnostic(
-            severity="error", code="unreadable", message="the document is too deeply nested to read")])
+            severity="error", code="unreadable", message="the document is too deeply nested to read")]), None
 
 
 class _Parser:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...language import find_blame, find_human_error
-from .._prose import units
+from ...language import find_human_error
 from .._types import Context, Finding
 from ..registry import Rule, rule
 
@@ -60,8 +59,8 @@ class BlameLanguage(Rule):
     code, name, tags = "HS401", "blame-language", ("language",)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for unit in units(ctx.scan.lines):
-            for hit in find_blame(unit.text, ctx.lexicon):
+        for unit, hits in zip(ctx.units, ctx.blame):
+            for hit in hits:
                 if hit.kind == "human-error":
                     continue  # human-error-root-cause reports these
                 line, col = unit.locate(hit.start)
@@ -99,11 +98,11 @@ class HumanErrorRootCause(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         kinds = _section_kinds(ctx)
-        for unit in units(ctx.scan.lines):
+        for unit, blame in zip(ctx.units, ctx.blame):
             first_line = unit.starts[0][1]
             in_cause = kinds.get(first_line) in _CAUSE_SECTIONS
             hits = find_human_error(unit.text, ctx.lexicon, cause_context=in_cause)
-            hits += [h for h in find_blame(unit.text, ctx.lexicon) if h.kind == "human-error"]
+            hits += [h for h in blame if h.kind == "human-error"]
             for hit in hits:
                 line, col = unit.locate(hit.start)
                 yield self.finding(ctx, line, f"`{' '.join(hit.phrase.split())}` is given as a cause; "

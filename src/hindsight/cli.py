@@ -224,10 +224,9 @@ def check(paths: tuple[Path, ...], fmt: str, select: list[str], ignore: list[str
 
     config = _config()
     settings = make_settings(config, select_=select, ignore=ignore, today=today or dt.date.today())
-    targets = list(paths) or [_relative(config.incidents_dir)]
+    targets = expand(list(paths) or [_relative(config.incidents_dir)])
     stdin = sys.stdin.buffer.read() if any(str(p) == "-" for p in targets) else None
-    count = len(expand(targets))
-    with _progress(count, "Checking postmortems", enabled=fmt == "text") as advance:
+    with _progress(len(targets), "Checking postmortems", enabled=fmt == "text") as advance:
         results = run(targets, settings, use_cache=not no_cache, fix=fix, unsafe=unsafe_fixes, jobs=jobs,
                       progress=advance, stdin=stdin)
     findings = [f for r in results for f in r.findings]

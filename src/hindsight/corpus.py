@@ -14,11 +14,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .errors import ReadError
-from .model import Postmortem
-from .parse import read
+
+if TYPE_CHECKING:
+    from .model import Postmortem
 
 T = TypeVar("T")
 
@@ -41,9 +42,12 @@ def find(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise ReadError("no such folder; check the path, or run `hindsight new` to create the first postmortem",
                         path=folder)
-    depth = len(folder.parts)
-    return sorted(p for p in folder.rglob("*.md")
-                  if p.name.lower() not in _SKIP and not any(part.startswith(".") for part in p.parts[depth:]))
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # .git, .hindsight …
+        found.extend(os.path.join(dirpath, f) for f in filenames
+                     if f.endswith(".md") and f.lower() not in _SKIP)
+    return [Path(p) for p in sorted(found)]
 
 
 def _identity(pm: Postmortem) -> Any:
@@ -51,6 +55,8 @@ def _identity(pm: Postmortem) -> Any:
 
 
 def _read_then(path: Path, fn: Callable[[Postmortem], Any]) -> Any:
+    from .parse import read
+
     return fn(read(path))
 
 

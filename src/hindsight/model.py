@@ -131,6 +131,7 @@ class ActionItem(_Model):
     status: str | None = Field(
         None, description="TODO, IN PROGRESS, DONE or WONTFIX; the text as written when it is none of them."
     )
+    status_text: str | None = Field(None, description="The status as written (`✅ DONE`, `done`, `[x]`).")
     ticket: str | None = None
     ticket_url: str | None = None
     priority: str | None = None

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-__all__ = ["Hit", "Lexicon", "find_blame", "find_human_error"]
+__all__ = ["Hit", "Lexicon", "find_blame", "find_human_error", "present_triggers", "words_of"]
 
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|none|without|n't|neither|nor|isn't|wasn't|aren't|weren't)\b"
                        r"|n't\b", re.I)
@@ -64,15 +64,27 @@ def _first_names() -> frozenset[str]:
     return frozenset(w for line in raw.splitlines() if not line.startswith("#") for w in line.split())
 
 
-_WORD = re.compile(r"[a-z0-9@'’-]+")
+# Words are runs of letters, digits and @: "didn't" is "didn" and "t", "fat-fingered" is "fat" and "fingered".
+_WORDS = re.compile(r"[a-z0-9@]+")
+
+
+def words_of(text: str) -> set[str]:
+    """The lower-case words of a text, split the same way the trigger words are."""
+    return set(_WORDS.findall(text.lower()))
+
+
+_COMMON = {"was", "were", "is", "are", "the", "a", "an", "to", "of", "for", "by", "on", "not", "no", "did", "do",
+           "had", "has", "have", "be", "been", "t", "s", "it", "this", "that", "in", "at", "with", "his", "her",
+           "their", "my", "our", "your", "made", "ran", "could", "should", "would"}
 
 
 def _first_words(phrases: Iterable[str]) -> set[str]:
+    """A word each phrase must contain: its first uncommon word (the first word if all are common)."""
     out = set()
     for p in phrases:
-        words = _WORD.findall(p.lower().replace("’", "'"))
+        words = _WORDS.findall(p.lower())
         if words:
-            out.add(words[0])
+            out.add(next((w for w in words if w not in _COMMON), words[0]))
     return out
 
 
@@ -205,15 +217,18 @@ def _suggest(phrase: str) -> str:
            "without a review step`"
 
 
-def _tokens(text: str) -> set[str]:
-    words = set(_WORD.findall(text.lower().replace("’", "'")))
-    # "Bob's fault": the word after a possessive matters too.
-    return words | {w.split("'")[0] for w in words if "'" in w}
+def present_triggers(text: str, lex: Lexicon) -> frozenset[str]:
+    """The trigger words a whole document contains: when none, no part of it needs a closer look."""
+    words = words_of(text)
+    return frozenset(lex.triggers & words) | frozenset(lex.human_triggers & words)
 
 
-def find_blame(text: str, lex: Lexicon) -> list[Hit]:
-    """Blameful phrases in a piece of prose (a paragraph, a list item, a table row)."""
-    if lex.triggers.isdisjoint(_tokens(text)):
+def find_blame(text: str, lex: Lexicon, words: set[str] | None = None) -> list[Hit]:
+    """Blameful phrases in a piece of prose (a paragraph, a list item, a table row).
+
+    `words` is `words_of(text)`, when the caller already has it.
+    """
+    if lex.triggers.isdisjoint(words if words is not None else words_of(text)):
         return []
     hits: list[Hit] = []
     exempt = [(m.start(), m.end()) for m in lex.not_judgement.finditer(text)]
@@ -261,9 +276,10 @@ _NOT_A_CAUSE = re.compile(r"\b(?:symptom|not (?:a |the )?(?:root )?cause|isn't|i
                           r"instead of|beyond|more than|never|no)\b", re.I)
 
 
-def find_human_error(text: str, lex: Lexicon, *, cause_context: bool = False) -> list[Hit]:
+def find_human_error(text: str, lex: Lexicon, *, cause_context: bool = False,
+                     words: set[str] | None = None) -> list[Hit]:
     """"Human error" and the like given as a cause; `cause_context` when the text is a root-cause section."""
-    if lex.human_triggers.isdisjoint(_tokens(text)):
+    if lex.human_triggers.isdisjoint(words if words is not None else words_of(text)):
         return []
     hits: list[Hit] = []
     for s in _SENTENCE.finditer(text):

@@ -30,43 +30,56 @@ class Unit:
 
 
 def _mask(s: str) -> str:
+    if not any(c in s for c in "`]<*_!") and "http" not in s:
+        return s
     return _MASK.sub(lambda m: " " * len(m.group(0)) if not m.group(0).startswith("](") else
                      "]" + " " * (len(m.group(0)) - 1), s)
 
 
-def units(lines: list[Line]) -> list[Unit]:
-    out: list[Unit] = []
-    cur: Unit | None = None
+def _groups(lines: list[Line]) -> list[list[int]]:
+    """Line indices of each unit: a paragraph, a list item with its wrapped lines, a table row, a heading."""
+    groups: list[list[int]] = []
+    cur: list[int] | None = None
     in_quote = False
-
-    def start(idx: int) -> Unit:
-        u = Unit("", [], idx)
-        out.append(u)
-        return u
-
     for idx, ln in enumerate(lines):
         k = ln.kind
         if k == "blank":
             cur, in_quote = None, False
-            continue
-        if k == "quote" or (in_quote and k == "text"):
+        elif k == "quote" or (in_quote and k == "text"):
             cur, in_quote = None, True  # pasted messages are someone else's words
-            continue
-        if k not in ("text", "list", "table", "heading"):
+        elif k not in ("text", "list", "table", "heading"):
             cur = None
-            continue
-        if k in ("list", "table", "heading") or cur is None:
-            cur = start(idx)
+        else:
+            if k != "text" or cur is None:
+                cur = []
+                groups.append(cur)
+            cur.append(idx)
+            if k in ("table", "heading"):
+                cur = None
+    return groups
+
+
+def _unit(lines: list[Line], group: list[int]) -> Unit:
+    u = Unit("", [], group[0])
+    for idx in group:
+        ln = lines[idx]
         raw = ln.text
-        if k == "list" or k == "heading":
+        if ln.kind in ("list", "heading"):
             col = raw.find(ln.content) if ln.content else len(raw)
         else:
             col = len(raw) - len(raw.lstrip())
-        segment = _mask(raw[col:])
-        if cur.text:
-            cur.text += " "
-        cur.starts.append((len(cur.text), ln.no, col))
-        cur.text += segment
-        if k in ("table", "heading"):
-            cur = None
+        if u.text:
+            u.text += " "
+        u.starts.append((len(u.text), ln.no, col))
+        u.text += _mask(raw[col:])
+    return u
+
+
+def units(lines: list[Line], words: frozenset[str] | None = None) -> list[Unit]:
+    """The prose units; with `words`, only those containing one of them (as a substring), which is
+    usually a handful: the rest is never assembled."""
+    groups = _groups(lines)
+    if words is not None:
+        groups = [g for g in groups if any(w in lines[i].text.lower() for i in g for w in words)]
+    out = [_unit(lines, g) for g in groups]
     return [u for u in out if u.text.strip()]

@@ -55,6 +55,15 @@ class Finding:
         return cls(d["path"], d["line"], d["column"], d["code"], d["name"], d["severity"], d["message"],
                    fixable=d.get("fixable", False))
 
+    def to_row(self) -> list[Any]:
+        """Compact form for the cache (the path is the cache entry's key)."""
+        return [self.line, self.column, self.code, self.name, self.severity, self.message,
+                self.fix is not None or self.fixable]
+
+    @classmethod
+    def from_row(cls, path: str, row: list[Any]) -> Finding:
+        return cls(path, row[0], row[1], row[2], row[3], row[4], row[5], None, row[6])
+
 
 @dataclass
 class Context:
@@ -92,11 +101,27 @@ class Context:
         return units(self.scan.lines)
 
     @cached_property
+    def suspect_units(self) -> list:
+        """The prose units that contain a word a blameful phrase can start with (usually few or none)."""
+        from ..language import present_triggers
+
+        from ._prose import units
+
+        triggers = present_triggers(self.text, self.lexicon)
+        return units(self.scan.lines, triggers) if triggers else []
+
+    @cached_property
+    def words(self) -> list[set[str]]:
+        from ..language import words_of
+
+        return [words_of(u.text) for u in self.suspect_units]
+
+    @cached_property
     def blame(self) -> list[list]:
-        """`find_blame` for each of `units`, shared by blame-language and human-error-root-cause."""
+        """`find_blame` for each of `suspect_units`, shared by blame-language and human-error-root-cause."""
         from ..language import find_blame
 
-        return [find_blame(u.text, self.lexicon) for u in self.units]
+        return [find_blame(u.text, self.lexicon, w) for u, w in zip(self.suspect_units, self.words)]
 
     def has_placeholder(self, start: int, end: int) -> bool:
         """Whether lines start..end still hold template placeholders (placeholder-text reports those)."""

@@ -103,7 +103,8 @@ def run(paths: list[Path], settings: Settings, *, use_cache: bool = True, fix: b
                 stats[i] = st
                 hit = cache.by_stat(str(p), st)
                 if hit is not None:
-                    results[i] = FileResult(str(p), [Finding.from_dict(d) for d in hit])
+                    name = str(p)
+                    results[i] = FileResult(name, [Finding.from_row(name, row) for row in hit])
                     if progress:
                         progress(1)
                     continue
@@ -114,7 +115,7 @@ def run(paths: list[Path], settings: Settings, *, use_cache: bool = True, fix: b
         r = loaded.value if loaded.value is not None else FileResult(str(p), error=loaded.error)
         results[i] = r
         if cache is not None and r.error is None and r.digest and i in stats:
-            cache.store(str(p), stats[i], r.digest, [f.to_dict() for f in r.findings])
+            cache.store(str(p), stats[i], r.digest, [f.to_row() for f in r.findings])
     if cache is not None:
         cache.save()
     return [results[i] for i in range(len(files))]

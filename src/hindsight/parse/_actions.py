@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..model import ActionItem, Diagnostic
 from ._blocks import Block, is_placeholder
@@ -128,7 +129,8 @@ class ActionReader:
                     message=f"cannot read the due date `{d.due_text}`; write it as YYYY-MM-DD"))
             out.append(ActionItem(
                 id=f"{self.stem}#{n}", action=d.action, owner=d.owner, due=due, due_text=d.due_text,
-                status=normalise_status(d.status_text), ticket=d.ticket, ticket_url=d.ticket_url,
+                status=normalise_status(d.status_text), status_text=d.status_text, ticket=d.ticket,
+                ticket_url=d.ticket_url,
                 priority=d.priority, line=d.line, end_line=d.end_line))
         return out
 
@@ -257,7 +259,7 @@ class ActionReader:
     def _table(self, b: Block, lines: list[Line]) -> None:
         cols: dict[str, int] = {}
         for i, h in enumerate(b.header):
-            key = _COLUMN_LOOKUP.get(normalise(h)) or _COLUMN_LOOKUP.get(normalise(h).rstrip("s"))
+            key = _column(h)
             if key and key not in cols:
                 cols[key] = i
         if "action" not in cols:
@@ -295,6 +297,12 @@ class ActionReader:
             if d.owner and _is_placeholder(d.owner):
                 d.owner = None
             self.drafts.append(d)
+
+
+@cache
+def _column(header: str) -> str | None:
+    n = normalise(header)
+    return _COLUMN_LOOKUP.get(n) or _COLUMN_LOOKUP.get(n.rstrip("s"))
 
 
 def _heading_items(blocks: list[Block]) -> set[int]:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ._scan import Line, row_cell_columns, split_row
+from ._scan import Line
 
 _CHECK = re.compile(r"^\[([ xX✓✔])\](?:\s+|$)")
 _PLACEHOLDER = re.compile(r"\[(?:TODO|TBD)\b", re.I)
@@ -152,12 +152,11 @@ def _blocks_in(lines: list[Line], lo: int, hi: int, out: list[Block]) -> None:
             i = j
         elif k == "table":
             j = i + 1
-            table = Block("table", i, i + 1, header=split_row(ln.text))
+            table = Block("table", i, i + 1, header=ln.cells()[0])
             if j < hi and lines[j].kind == "delim":
                 j += 1
             while j < hi and lines[j].kind == "table":
-                t = lines[j].text
-                table.rows.append((j, split_row(t), row_cell_columns(t)))
+                table.rows.append((j, *lines[j].cells()))
                 j += 1
             table.end = j
             out.append(table)

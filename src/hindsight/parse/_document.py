@@ -134,10 +134,21 @@ class _Parser:
         self.sc: Scan = scan(text)
         self.lines: list[Line] = self.sc.lines
         self.spans: dict[str, Span] = {}
-        self.sections = build_sections(self.lines, S.classify)
+        self._seen: list[Section] = []
+        self.sections = build_sections(self.lines, self._classify)
         S.settle(self.sections)
 
     # -- helpers ------------------------------------------------------------------------------------
+    def _classify(self, sec: Section) -> str | None:
+        # The opening H1 is a title that may mention a section ("# Incident: Takeaways"): only an
+        # exact section name ("# Summary") makes it a section, so its sub-sections are read as usual.
+        if sec.level == 1 and sec.parent is None and not any(
+                s.kind is not None or s.level == 1 for s in self._seen) and not S.is_exact(sec.title):
+            self._seen.append(sec)
+            return None
+        self._seen.append(sec)
+        return S.classify(sec)
+
     def _no(self, idx: int) -> int:
         return self.lines[idx].no
 
@@ -247,8 +258,9 @@ class _Parser:
         first = self.sections[0] if self.sections else None
         title_sec = None
         if first is not None and first.heading is first_content and (first.level == 1 or not fm_title):
-            # A heading standing first is the title, whatever its level, unless it names a section.
-            if first.kind is None:
+            # A heading standing first is the title, whatever its level, unless it names a section
+            # ("# Summary"); an H1 that only mentions one ("# Incident: Takeaways") is still the title.
+            if first.kind is None or (first.level == 1 and not S.is_exact(first.title)):
                 title_sec = first
         elif not fm_title:
             title_sec = next((s for s in self.sections if s.level == 1 and s.kind is None), None)

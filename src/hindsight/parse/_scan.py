@@ -32,6 +32,14 @@ class Line:
     level: int = 0  # heading level
     content: str = ""  # heading text, list item text, or the stripped line
     marker: str = ""  # list marker
+    _cells: tuple[list[str], list[tuple[int, int]]] | None = None
+
+    def cells(self) -> tuple[list[str], list[tuple[int, int]]]:
+        """A table row's cells and their columns, split once however often they are read."""
+        if self._cells is None:
+            cols = row_cell_columns(self.text)
+            self._cells = ([self.text[a:b].replace("\\|", "|") for a, b in cols], cols)
+        return self._cells
 
 
 @dataclass(slots=True)

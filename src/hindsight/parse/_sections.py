@@ -8,6 +8,7 @@ but the opposite of "What went well" beside it.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ._scan import Section
 
@@ -99,6 +100,12 @@ def normalise(text: str) -> str:
     return t
 
 
+def is_exact(text: str) -> bool:
+    """Whether a heading is exactly one of the standard's section names or synonyms ("Summary")."""
+    return normalise(text) in _LOOKUP or normalise(text) == "what went wrong"
+
+
+@cache
 def classify_text(text: str) -> str | None:
     t = normalise(text)
     if not t:

@@ -290,25 +290,17 @@ class ActionItemStatusSpelling(Rule):
     code, name, severity, tags, fixable = "HS308", "action-item-status-spelling", "warning", ("action-items",), True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        items = [a for a in ctx.pm.action_items if a.status in ACTION_STATUSES and a.line == a.end_line]
-        tables = [a for a in items if ctx.lines[a.line - 1].lstrip().startswith("|") or
-                  ctx.lines[a.line - 1].count("|") >= 2]
-        uses_emoji = any(e in ctx.lines[a.line - 1] for a in tables for e in _EMOJI.values())
-        for a in tables:
+        rows = [a for a in ctx.pm.action_items
+                if a.status in ACTION_STATUSES and a.status_text and a.line == a.end_line
+                and ctx.lines[a.line - 1].count("|") >= 2]
+        uses_emoji = any(a.status_text[:1] in _EMOJI.values() for a in rows)
+        for a in rows:
             want = f"{_EMOJI[a.status]} {a.status}" if uses_emoji else a.status
-            raw = ctx.lines[a.line - 1]
-            cells = [raw[x:y] for x, y in row_cell_columns(raw)]
-            written = next((c for c in cells if _means(c, a.status)), None)
-            if written is None or written == want or written in (a.status, f"{_EMOJI[a.status]} {a.status}"):
+            written = a.status_text.strip()
+            if written in (want, a.status, f"{_EMOJI[a.status]} {a.status}"):
                 continue
             fix = _cell_fix(ctx, a.line, written, want, f"write the status as `{want}`")
             yield self.finding(ctx, a.line, f"status `{written}` is written `{want}` in the standard", fix=fix)
-
-
-def _means(cell: str, status: str) -> bool:
-    from ...parse._actions import normalise_status
-
-    return bool(cell.strip()) and normalise_status(cell) == status
 
 
 def _short(text: str, n: int = 60) -> str:

@@ -59,7 +59,7 @@ class BlameLanguage(Rule):
     code, name, tags = "HS401", "blame-language", ("language",)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for unit, hits in zip(ctx.units, ctx.blame):
+        for unit, hits in zip(ctx.suspect_units, ctx.blame):
             for hit in hits:
                 if hit.kind == "human-error":
                     continue  # human-error-root-cause reports these
@@ -98,10 +98,10 @@ class HumanErrorRootCause(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         kinds = _section_kinds(ctx)
-        for unit, blame in zip(ctx.units, ctx.blame):
+        for unit, blame, words in zip(ctx.suspect_units, ctx.blame, ctx.words):
             first_line = unit.starts[0][1]
             in_cause = kinds.get(first_line) in _CAUSE_SECTIONS
-            hits = find_human_error(unit.text, ctx.lexicon, cause_context=in_cause)
+            hits = find_human_error(unit.text, ctx.lexicon, cause_context=in_cause, words=words)
             hits += [h for h in blame if h.kind == "human-error"]
             for hit in hits:
                 line, col = unit.locate(hit.start)

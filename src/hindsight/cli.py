@@ -282,3 +282,7 @@ def schema() -> None:
     from .model import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -104,7 +104,6 @@ class Context:
     def suspect_units(self) -> list:
         """The prose units that contain a word a blameful phrase can start with (usually few or none)."""
         from ..language import present_triggers
-
         from ._prose import units
 
         triggers = present_triggers(self.text, self.lexicon)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,12 +33,12 @@ def expand(paths: list[Path]) -> list[Path]:
     for p in paths:
         if str(p) == "-":
             out.append(p)
-        elif p.is_dir():
-            out.extend(corpus.find(p))
-        elif p.exists():
-            out.append(p)
-        else:
-            raise ReadError("no such file or folder; check the path", path=p)
+            continue
+        try:
+            is_dir = stat.S_ISDIR(os.stat(p).st_mode)
+        except OSError:
+            raise ReadError("no such file or folder; check the path", path=p) from None
+        out.extend(corpus.find(p) if is_dir else [p])
     return out
 
 
@@ -79,16 +80,16 @@ def _check_one(path: Path, settings: Settings, fix: bool, unsafe: bool) -> FileR
 def run(paths: list[Path], settings: Settings, *, use_cache: bool = True, fix: bool = False, unsafe: bool = False,
         jobs: int | None = None, progress: Callable[[int], None] | None = None,
         stdin: bytes | None = None) -> list[FileResult]:
-    """Check files (folders searched, `-` read from `stdin`), in path order."""
-    from ..parse import decode
-
-    files = expand(paths)
+    """Check files (`expand`ed already: no folders), `-` read from `stdin`, in path order."""
+    files = paths
     results: dict[int, FileResult] = {}
     cache = Cache(settings.config.root, settings.cache_key()) if use_cache and not fix else None
     todo: list[tuple[int, Path]] = []
     stats: dict[int, os.stat_result] = {}
     for i, p in enumerate(files):
         if str(p) == "-":
+            from ..parse import decode
+
             try:
                 results[i] = FileResult("-", check_text(decode(stdin or b"", "<stdin>"), "-", settings))
             except ReadError as e:

@@ -1,0 +1,5 @@
+"""`python -m hindsight` is the `hindsight` command."""
+
+from .cli import main
+
+main()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .standard import DOCUMENT_STATUSES, SEVERITIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +34,8 @@ DEFAULT_SECTIONS = ["Summary", "Impact", "Timeline", "Root Cause Analysis", "Wha
 OPTIONS: tuple[Option, ...] = (
     Option("incidents_dir", str, "docs/incidents",
            "Folder, relative to the project root, that holds the postmortems."),
-    Option("severity_levels", list, ["P0", "P1", "P2", "P3"], "The severity levels a postmortem may state.", str),
-    Option("statuses", list, ["Draft", "In Review", "Published", "Complete"],
+    Option("severity_levels", list, list(SEVERITIES), "The severity levels a postmortem may state.", str),
+    Option("statuses", list, list(DOCUMENT_STATUSES),
            "The document statuses of the lifecycle, in order.", str),
     Option("required_sections", list, DEFAULT_SECTIONS,
            "Sections every postmortem must have (`missing-section`), by the standard's names.", str),

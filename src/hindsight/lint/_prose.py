@@ -16,7 +16,6 @@ _MASK = re.compile(r"`+[^`]*`+|\]\([^)]*\)|<[^>\n]*>|https?://\S+|\*\*|__|!\[[^\
 class Unit:
     text: str
     starts: list[tuple[int, int, int]]  # (offset in text, line number, column of that offset)
-    line_index: int  # index of the unit's first line in the scan
 
     def locate(self, offset: int) -> tuple[int, int]:
         """(line, 1-based column) of an offset into `text`."""
@@ -60,7 +59,7 @@ def _groups(lines: list[Line]) -> list[list[int]]:
 
 
 def _unit(lines: list[Line], group: list[int]) -> Unit:
-    u = Unit("", [], group[0])
+    u = Unit("", [])
     for idx in group:
         ln = lines[idx]
         raw = ln.text

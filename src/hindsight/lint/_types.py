@@ -50,11 +50,6 @@ class Finding:
         return {"path": self.path, "line": self.line, "column": self.column, "code": self.code, "name": self.name,
                 "severity": self.severity, "message": self.message, "fixable": self.fix is not None or self.fixable}
 
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Finding:
-        return cls(d["path"], d["line"], d["column"], d["code"], d["name"], d["severity"], d["message"],
-                   fixable=d.get("fixable", False))
-
     def to_row(self) -> list[Any]:
         """Compact form for the cache (the path is the cache entry's key)."""
         return [self.line, self.column, self.code, self.name, self.severity, self.message,

@@ -41,10 +41,6 @@ class Block:
     # headings
     level: int = 0
 
-    @property
-    def first_line(self) -> int:
-        return self.start
-
     def all_text(self) -> str:
         """The item's text followed by its nested items' text, for items with sub-points."""
         parts = [self.text]

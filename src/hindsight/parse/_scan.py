@@ -217,11 +217,6 @@ def is_delimiter_row(text: str) -> bool:
     return "|" in text and _DELIM_ROW.match(text) is not None
 
 
-def split_row(text: str) -> list[str]:
-    """Cells of a table row, with or without outer pipes; `\\|` and pipes in code spans do not split."""
-    return [text[a:b].replace("\\|", "|") for a, b in row_cell_columns(text)]
-
-
 def row_cell_columns(text: str) -> list[tuple[int, int]]:
     """(start, end) character columns of each cell's trimmed content in a row, for in-place edits."""
     n = len(text)

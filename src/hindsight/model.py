@@ -122,6 +122,14 @@ class Link(_Model):
     line: int
 
 
+class CellSpan(_Model):
+    """Where a field is written: line (1-based) and columns [start, end) of its text, for in-place edits."""
+
+    line: int
+    start: int
+    end: int
+
+
 class ActionItem(_Model):
     id: str = Field(description="Stable identifier: `<file stem>#<n>`, n from an ID column or the position.")
     action: str
@@ -135,6 +143,10 @@ class ActionItem(_Model):
     ticket: str | None = None
     ticket_url: str | None = None
     priority: str | None = None
+    closed: dt.date | None = Field(None, description="When it was closed, from a Closed column, where known.")
+    form: Literal["table", "checklist", "list", "heading", "paragraph"] = "list"
+    cells: dict[str, CellSpan] = Field(
+        {}, description="Where each editable field is written (table cells, or a checklist's box).")
     line: int
     end_line: int
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..model import ActionItem, Diagnostic
+from ..model import ActionItem, CellSpan, Diagnostic
 from ._blocks import Block, is_placeholder
 from ._scan import Line
 from ._sections import normalise
@@ -44,6 +44,8 @@ _COLUMNS = {
     "ticket": ["ticket", "issue", "bug", "link", "tracking", "tracking issue", "jira", "pr", "reference", "ref",
                "url", "tickets", "issues", "links", "tracker"],
     "priority": ["priority", "prio", "importance"],
+    "closed": ["closed", "closed on", "done on", "completed", "completed on", "date closed", "date done",
+               "resolved on", "finished"],
 }
 _COLUMN_LOOKUP = {w: k for k, words in _COLUMNS.items() for w in words}
 
@@ -104,7 +106,9 @@ class _Draft:
     ticket_url: str | None = None
     priority: str | None = None
     number: str | None = None
-    extra: list[str] = field(default_factory=list)
+    closed_text: str | None = None
+    form: str = "list"
+    cells: dict[str, CellSpan] = field(default_factory=dict)
 
 
 class ActionReader:
@@ -130,8 +134,8 @@ class ActionReader:
             out.append(ActionItem(
                 id=f"{self.stem}#{n}", action=d.action, owner=d.owner, due=due, due_text=d.due_text,
                 status=normalise_status(d.status_text), status_text=d.status_text, ticket=d.ticket,
-                ticket_url=d.ticket_url,
-                priority=d.priority, line=d.line, end_line=d.end_line))
+                ticket_url=d.ticket_url, priority=d.priority, closed=_read_due(d.closed_text, self.incident),
+                form=d.form, cells=d.cells, line=d.line, end_line=d.end_line))
         return out
 
     # -- a section of action items ------------------------------------------------------------------
@@ -146,12 +150,16 @@ class ActionReader:
                     default_status = "DONE" if m.group(1).lower() in ("taken", "completed", "done") else "TODO"
                 elif not has_structure and not heading_items and not b.text.rstrip().endswith(":"):
                     self._add_text(b.text, lines[b.start].no, lines[b.end - 1].no, None)
+                    if self.drafts and self.drafts[-1].line == lines[b.start].no:
+                        self.drafts[-1].form = "paragraph"
             elif b.kind == "table":
                 self._table(b, lines)
             elif b.kind == "item" and b.depth == 0:
                 self._item(b, lines, default_status)
             elif b.kind == "heading" and pos in heading_items:
                 self._add_text(b.text, lines[b.start].no, lines[b.start].no, None, heading=True)
+                if self.drafts and self.drafts[-1].line == lines[b.start].no:
+                    self.drafts[-1].form = "heading"
 
     def read_labelled_lists(self, blocks: list[Block], lines: list[Line]) -> None:
         """Bullets under `**Actions planned:**` / `**Actions taken:**` labels outside an action section."""
@@ -183,9 +191,17 @@ class ActionReader:
         if b.children and text.rstrip().endswith(":"):
             text = text.rstrip() + " " + ", ".join(c.all_text() for c in b.children)
         status = None
+        cells: dict[str, CellSpan] = {}
         if b.check is not None:
             status = "DONE" if b.check == "x" else "TODO"
+            raw = lines[b.start].text
+            col = raw.find("[", len(raw) - len(raw.lstrip()) + len(b.marker))
+            if col >= 0:
+                cells["status"] = CellSpan(line=start, start=col, end=col + 3)
         self._add_text(text, start, end, status or default_status)
+        if self.drafts and self.drafts[-1].line == start:
+            self.drafts[-1].form = "checklist" if b.check is not None else "list"
+            self.drafts[-1].cells = cells
 
     def _add_text(self, text: str, start: int, end: int, status: str | None, *, heading: bool = False) -> None:
         d = _Draft(action="", line=start, end_line=end, status_text=status)
@@ -267,7 +283,7 @@ class ActionReader:
             if not free:
                 return
             cols["action"] = free[0]
-        for idx, cells, _ in b.rows:
+        for idx, cells, spans in b.rows:
             no = lines[idx].no
             if len(cells) != len(b.header):
                 self.diagnostics.append(Diagnostic(
@@ -275,7 +291,7 @@ class ActionReader:
                     message=f"action-item row has {len(cells)} cells, the header has {len(b.header)}; "
                             "add the missing cells or remove the extra ones"))
 
-            def cell(key: str, cells: list[str] = cells) -> str | None:
+            def cell(key: str, cells: list[str] = cells, cols: dict[str, int] = cols) -> str | None:
                 i = cols.get(key)
                 v = cells[i].strip() if i is not None and i < len(cells) else ""
                 return v or None
@@ -285,7 +301,10 @@ class ActionReader:
                 continue
             d = _Draft(action=action, line=no, end_line=no, owner=_clean_owner(cell("owner")),
                        due_text=_none_if_placeholder(cell("due")), status_text=cell("status"),
-                       priority=cell("priority"), number=(cell("id") or "").strip("#") or None)
+                       priority=cell("priority"), number=(cell("id") or "").strip("#") or None,
+                       closed_text=_none_if_placeholder(cell("closed")), form="table",
+                       cells={key: CellSpan(line=no, start=spans[i][0], end=spans[i][1])
+                              for key, i in cols.items() if i < len(spans)})
             ticket = cell("ticket")
             if ticket and not _is_placeholder(ticket):
                 m = _MD_LINK.search(ticket)

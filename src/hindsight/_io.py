@@ -92,3 +92,21 @@ def replace_text(path: Path, text: str, *, expected: bytes, bom: bool = False) -
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write an output file (an invite, a report) atomically, replacing any previous one."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise WriteError(f"cannot write in this folder ({e.strerror})", path=path.parent) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as e:
+        raise WriteError(f"cannot write the file ({e.strerror})", path=path) from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

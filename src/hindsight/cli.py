@@ -244,6 +244,274 @@ def check(paths: tuple[Path, ...], fmt: str, select: list[str], ignore: list[str
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
 
 
+# -- action items -------------------------------------------------------------------------------------
+
+def _filters(fn):
+    for opt in reversed([
+        click.option("--owner", help="Only this owner (@handle or name)."),
+        click.option("--status", help="Only this status: TODO, IN PROGRESS, DONE, WONTFIX, or open."),
+        click.option("--severity", help="Only postmortems of this severity (P0…P3)."),
+        click.option("--since", callback=_date, help="Only incidents on or after this date."),
+        click.option("--until", callback=_date, help="Only incidents on or before this date."),
+        click.option("--overdue", is_flag=True, help="Only items past their due date and not closed."),
+        click.option("--file", "file_", help="Only the postmortem with this file name."),
+        click.option("--today", callback=_date, help="The date for overdue, YYYY-MM-DD (default: today)."),
+        click.option("--dir", "directory", type=click.Path(path_type=Path),
+                     help="Folder of postmortems (default: the incidents folder)."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+@main.group(invoke_without_command=True)
+@_filters
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]), default="table",
+              show_default=True, help="markdown: the standard's Action Item Status table.")
+@click.pass_context
+def actions(ctx: click.Context, **params) -> None:
+    """Action items across every postmortem: list (the default), stats, set.
+
+    Example: hindsight actions --owner @sre-team --overdue
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(actions_list, **params)
+
+
+def _collect(directory, today, owner, status, severity, since, until, overdue, file_):
+    from . import actions as lib
+
+    folder = directory or _relative(_config().incidents_dir)
+    got = lib.collect(folder, today or dt.date.today())
+    for e in got.errors:
+        click.echo(f"hindsight: {e}", err=True)
+    rows = lib.filter_rows(got.rows, owner=owner, status=status, severity=severity, since=since, until=until,
+                           overdue=overdue, file=file_)
+    return rows, got.errors
+
+
+@actions.command("list")
+@_filters
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]), default="table",
+              show_default=True, help="markdown: the standard's Action Item Status table.")
+@_errors
+def actions_list(fmt, directory=None, today=None, owner=None, status=None, severity=None, since=None, until=None,
+                 overdue=False, file_=None) -> None:
+    """List action items with their stable IDs (`<file>#<n>`).
+
+    Example: hindsight actions list --status open --format markdown
+    """
+    from . import actions as lib
+
+    rows, errors = _collect(directory, today, owner, status, severity, since, until, overdue, file_)
+    if fmt == "json":
+        click.echo(json.dumps(lib.to_json_rows(rows), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        sys.stdout.write(lib.to_csv(rows))
+    elif fmt == "markdown":
+        sys.stdout.write(lib.to_markdown(rows))
+    else:
+        from .views import print_actions
+
+        print_actions(rows, _console())
+    if errors:
+        sys.exit(2)
+
+
+@actions.command("stats")
+@_filters
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_errors
+def actions_stats(fmt, directory=None, today=None, owner=None, status=None, severity=None, since=None, until=None,
+                  overdue=False, file_=None) -> None:
+    """Completion rate (DONE / (all - WONTFIX)), open and overdue items, by owner and severity.
+
+    Example: hindsight actions stats --since 2026-01-01 --format json
+    """
+    from . import actions as lib
+
+    rows, errors = _collect(directory, today, owner, status, severity, since, until, overdue, file_)
+    figures = lib.stats(rows)
+    if fmt == "json":
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+    else:
+        from .views import print_stats
+
+        print_stats(figures, _console())
+    if errors:
+        sys.exit(2)
+
+
+@actions.command("set")
+@click.argument("item_id", metavar="ID")
+@click.argument("status", required=False)
+@click.option("--owner", help="New owner: one person accountable.")
+@click.option("--due", callback=_date, help="New due date, YYYY-MM-DD.")
+@click.option("--ticket", help="Tracking issue key or link.")
+@click.option("--today", callback=_date, help="The date recorded when an item is closed (default: today).")
+@click.option("--dir", "directory", type=click.Path(path_type=Path),
+              help="Folder of postmortems (default: the incidents folder).")
+@_errors
+def actions_set(item_id: str, status, owner, due, ticket, today, directory) -> None:
+    """Change an action item in its file, in place: only the edited cells change.
+
+    ID is `<file stem>#<n>` as `hindsight actions` shows it. The write is
+    atomic, and refused if the file changed on disk meanwhile.
+
+    Example: hindsight actions set 2025-12-09-db-pool#3 DONE --ticket SRE-125
+    """
+    from . import corpus
+    from .edit import set_action
+
+    stem, sep, _ = item_id.partition("#")
+    if not sep:
+        raise HindsightError(f"`{item_id}` is not an action-item ID; IDs look like 2025-12-09-db-pool#3")
+    folder = directory or _relative(_config().incidents_dir)
+    matches = [p for p in corpus.find(folder) if p.stem == stem]
+    if not matches:
+        raise HindsightError(f"no postmortem `{stem}.md` under {folder}; `hindsight actions` lists the IDs")
+    for c in set_action(matches[0], item_id, status=status, owner=owner, due=due, ticket=ticket, today=today):
+        click.echo(f"{_display(matches[0])}:{c.line}: {c.field}: {c.before or '(empty)'} -> {c.after}")
+
+
+# -- lifecycle ----------------------------------------------------------------------------------------
+
+@main.group(invoke_without_command=True)
+@click.option("--today", callback=_date, help="The date deadlines are measured against (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on-late", is_flag=True, help="Exit 1 when a postmortem or a required one is late.")
+@click.option("--dir", "directory", type=click.Path(path_type=Path),
+              help="Folder of postmortems (default: the incidents folder).")
+@click.pass_context
+@_errors
+def status(ctx: click.Context, today, fmt, fail_on_late, directory) -> None:
+    """Every postmortem's phase and next deadline, and incidents whose postmortem is missing.
+
+    Grouped late / due soon / on track. Incidents come from the register
+    (`register.csv` in the incidents folder).
+
+    Example: hindsight status --today 2026-01-20 --fail-on-late
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from . import corpus, lifecycle, register
+
+    config = _config()
+    policy = lifecycle.Policy.from_config(config)
+    today = today or dt.date.today()
+    folder = directory or _relative(config.incidents_dir)
+    loaded = corpus.load(folder)
+    pms = [item.value for item in loaded if item.value is not None]
+    assessed = [lifecycle.assess(pm, policy, today) for pm in pms]
+    incidents = register.read(folder / config.get("register"), config.get("severity_levels"))
+    by_name = {Path(pm.path).name: Path(pm.path) for pm in pms if pm.path}
+    assessed += lifecycle.missing(incidents, by_name, policy, today)
+    if fmt == "json":
+        click.echo(json.dumps([a.to_dict() for a in assessed], indent=2, ensure_ascii=False))
+    else:
+        from .views import print_status
+
+        print_status(assessed, today, _console())
+    for item in loaded:
+        if item.error:
+            click.echo(f"hindsight: {item.error}", err=True)
+    if any(item.error for item in loaded):
+        sys.exit(2)
+    if fail_on_late and any(a.state == "late" for a in assessed):
+        sys.exit(1)
+
+
+@status.command("set")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("new_status", metavar="STATUS")
+@click.option("--today", callback=_date, help="The date recorded for the transition (default: today).")
+@_errors
+def status_set(file: Path, new_status: str, today) -> None:
+    """Move a postmortem to a new status and record the date in its front matter.
+
+    Draft -> drafted, In Review -> reviewed, Published -> published,
+    Complete -> completed. Front matter is created when absent; the body is
+    left as it was except the Status line.
+
+    Example: hindsight status set docs/incidents/2025-12-09-db-pool.md "In Review"
+    """
+    from .edit import set_status
+
+    changes = set_status(file, new_status, statuses=_config().get("statuses"), today=today)
+    for c in changes:
+        click.echo(f"{_display(file)}:{c.line}: {c.field}: {c.before or '(none)'} -> {c.after}")
+
+
+@main.group()
+def register() -> None:
+    """The incident register: incidents that happened, with or without a postmortem.
+
+    Example: hindsight register add --date 2026-01-14 --title "Checkout outage" --severity P0
+    """
+
+
+@register.command("add")
+@click.option("--date", "date_", callback=_date, required=True, help="Incident date, YYYY-MM-DD.")
+@click.option("--title", required=True, help="Short title.")
+@click.option("--severity", required=True, help="P0…P3.")
+@click.option("--resolved-at", help="When it was resolved, YYYY-MM-DDTHH:MM (UTC unless an offset is given).")
+@click.option("--postmortem", help="Path of its postmortem, if written.")
+@click.option("--id", "id_", help="Identifier (default: date and title).")
+@_errors
+def register_add(date_, title, severity, resolved_at, postmortem, id_) -> None:
+    """Append an incident to the register (created when absent).
+
+    Example: hindsight register add --date 2026-01-14 --title "Checkout outage" --severity P0
+    --resolved-at 2026-01-15T00:27
+    """
+    from . import register as lib
+
+    config = _config()
+    path = config.incidents_dir / config.get("register")
+    inc = lib.add(path, {"id": id_ or "", "date": date_.isoformat(), "title": title, "severity": severity,
+                         "resolved_at": resolved_at or "", "postmortem": postmortem or ""},
+                  config.get("severity_levels"))
+    click.echo(f"{_display(path)}: added {inc.id}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--ics", "ics_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write an iCalendar invite to this file.")
+@click.option("--attendee", "attendees", multiple=True, help="Invitee e-mail (repeatable; default: config).")
+@click.option("--today", callback=_date, help="Schedule no earlier than this date (default: today).")
+@_errors
+def agenda(file: Path, ics_path: Path | None, attendees: tuple[str, ...], today) -> None:
+    """Print the review meeting's agenda, filled from the postmortem; optionally an invite.
+
+    The standard's time boxes (5/15/15/10/5 minutes), attendee roles and
+    30-60 minutes. The invite is on the first working day inside the 3-5 day
+    window after the incident.
+
+    Example: hindsight agenda docs/incidents/2025-12-09-db-pool.md --ics review.ics --attendee sre@example.com
+    """
+    from . import agenda as lib
+    from . import lifecycle
+    from ._io import write_file
+    from .parse import read
+
+    config = _config()
+    pm = read(file)
+    people = list(attendees) or config.get("attendees")
+    when = None
+    if ics_path is not None:
+        policy = lifecycle.Policy.from_config(config)
+        when, inside = lib.slot(pm, policy, today or dt.date.today(), time=config.get("meeting_time"),
+                                timezone=config.get("meeting_timezone"))
+        if not inside:
+            click.echo(f"hindsight: the {policy.review_window[0]}-{policy.review_window[1]} day review window has "
+                       f"passed; scheduled for the next working day, {when:%Y-%m-%d}", err=True)
+    text = lib.markdown(pm, when=when, attendees=people)
+    click.echo(text, nl=False)
+    if ics_path is not None:
+        write_file(ics_path, lib.ics(pm, when, attendees=people, description=text))
+        click.echo(f"hindsight: wrote {_display(ics_path)} ({when:%A %Y-%m-%d %H:%M %Z})", err=True)
+
+
 @main.command()
 def rules() -> None:
     """List every rule: code, name, default severity and what it finds.

@@ -48,6 +48,21 @@ OPTIONS: tuple[Option, ...] = (
     Option("blame_words", list, [], "More judgement words for `blame-language`, added to the built-in list.", str),
     Option("blame_verbs", list, [], "More phrases that make a person the cause (`blame-language`), such as "
                                     "`botched`.", str),
+    Option("register", str, "register.csv", "The incident register (CSV or YAML), relative to the incidents "
+                                             "folder: incidents that happened, with or without a postmortem."),
+    Option("policy", dict, {"P0": {"required": True, "draft_hours": 48}, "P1": {"required": True, "draft_hours": 168},
+                            "P2": {"required": False}, "P3": {"required": False}},
+           "Per severity: whether a postmortem is `required` and `draft_hours` after the incident to draft it "
+           "(the standard, section 3).", dict),
+    Option("review_window_days", list, [3, 5], "Days after the incident within which the review meeting is held "
+                                               "(the standard, section 4).", int),
+    Option("publish_days", int, 7, "Days after the incident by which the postmortem is published and shared."),
+    Option("business_days", bool, False, "Count deadlines in working days (Monday to Friday) instead of days."),
+    Option("due_soon_days", int, 2, "A deadline this many days away or closer is `due soon` in `hindsight status`."),
+    Option("attendees", list, [], "Default invitees of the review meeting (`hindsight agenda --ics`), as e-mail "
+                                  "addresses.", str),
+    Option("meeting_time", str, "10:00", "Time of day (HH:MM) for the review meeting invite."),
+    Option("meeting_timezone", str, "UTC", "Time zone of the review meeting invite (`UTC`, `Europe/Oslo`…)."),
     Option("select", list, [], "Rules to run, by code, name or code prefix (default: all).", str),
     Option("ignore", list, [], "Rules not to run, by code, name or code prefix.", str),
     Option("rules", dict, {}, "Per-rule settings: `[tool.hindsight.rules.HS305]` or `[rules.blame-language]` "

@@ -95,3 +95,61 @@ def print_postmortem(pm: Postmortem, console: Console) -> None:
     for d in pm.diagnostics:
         if d.severity != "info":
             console.print(Text(f"{d.severity}: line {d.line}: {d.message}", style="yellow"))
+
+
+def print_actions(rows: list[dict[str, Any]], console: Console) -> None:
+    """The table of `hindsight actions`."""
+    table = Table(title=f"{len(rows)} action item{'s' if len(rows) != 1 else ''}", title_justify="left")
+    for col in ("ID", "Action", "Owner", "Due", "Status", "Ticket", "Sev"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("Due", "Sev"))
+    for r in rows:
+        due = Text(r["due"] or "", style="bold red" if r["overdue"] else "")
+        table.add_row(r["id"], r["action"], r["owner"] or "", due,
+                      Text(r["status"] or "", style=_STATUS_STYLE.get(r["status"] or "", "")), r["ticket"] or "",
+                      r["severity"] or "")
+    console.print(table)
+
+
+def _rate(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.0%}"
+
+
+def print_stats(figures: dict[str, Any], console: Console) -> None:
+    """The figures of `hindsight actions stats`, with the formula they use."""
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    for label, key in (("Action items", "total"), ("Done", "done"), ("Won't fix", "wontfix"), ("Open", "open"),
+                       ("Overdue", "overdue")):
+        head.add_row(label, str(figures[key]))
+    head.add_row("Completion rate", f"{_rate(figures['completion_rate'])}  ({figures['formula']})")
+    median = figures["median_days_to_close"]
+    head.add_row("Median days to close", "n/a (no Closed dates)" if median is None else
+                 f"{median:g} (over {figures['closed_with_date']} items with a Closed date)")
+    console.print(head)
+    for title, key in (("By owner", "by_owner"), ("By severity", "by_severity")):
+        t = Table(title=title, title_justify="left")
+        for col in ("", "Total", "Done", "Open", "Overdue", "Completion"):
+            t.add_column(col)
+        for name, c in figures[key].items():
+            t.add_row(name, str(c["total"]), str(c["done"]), str(c["open"]), str(c["overdue"]),
+                      _rate(c["completion_rate"]))
+        console.print(t)
+
+
+def print_status(assessed: list, today: Any, console: Console) -> None:
+    """`hindsight status`: late first, then due soon, then on track, then done."""
+    for state, style in (("late", "bold red"), ("due soon", "yellow"), ("on track", "green"), ("done", "dim")):
+        group = [a for a in assessed if a.state == state]
+        if not group:
+            continue
+        t = Table(title=Text(f"{state.capitalize()} ({len(group)})", style=style), title_justify="left")
+        for col in ("Incident", "Sev", "Phase", "Next step", "Due", "Title"):
+            t.add_column(col, overflow="fold", no_wrap=col in ("Incident", "Sev", "Due"))
+        for a in sorted(group, key=lambda a: (a.due or today, a.incident_date or today)):
+            due = a.due.isoformat() if a.due else ""
+            if a.days is not None and a.days > 0:
+                due += f" ({a.days} d late)"
+            t.add_row(a.incident_date.isoformat() if a.incident_date else "?", a.severity or "", a.phase,
+                      a.next_step or "", due, (a.title or "") + (f"  [{'; '.join(a.notes)}]" if a.notes else ""))
+        console.print(t)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from .._text import TextEdit
+
 if TYPE_CHECKING:
     from ..config import Config
     from ..language import Lexicon
@@ -16,15 +18,7 @@ if TYPE_CHECKING:
 SEVERITIES = ("error", "warning")
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """Replace text from (line, col) to (end_line, end_col) with `text`; lines 1-based, columns 0-based."""
-
-    line: int
-    col: int
-    end_line: int
-    end_col: int
-    text: str
+Edit = TextEdit  # a fix is a list of the same text edits the editor makes
 
 
 @dataclass(frozen=True, slots=True)

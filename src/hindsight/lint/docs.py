@@ -43,9 +43,9 @@ def configuration_page() -> str:
              '"docs/incidents/2019-*" = ["HS1"]', "```", "", "| Option | Type | Default | Meaning |",
              "|---|---|---|---|"]
     for o in OPTIONS:
-        kind = {str: "string", int: "integer", list: "list", dict: "table"}[o.type]
+        kind = {str: "string", int: "integer", bool: "boolean", list: "list", dict: "table"}[o.type]
         if o.item is not None and o.type is list:
-            kind = f"list of {'strings' if o.item is str else o.item.__name__}"
+            kind = f"list of {'strings' if o.item is str else 'integers' if o.item is int else o.item.__name__}"
         lines.append(f"| `{o.name}` | {kind} | `{json.dumps(o.default)}` | {o.help} |")
     return "\n".join(lines) + "\n"
 

@@ -376,6 +376,10 @@ def _read_due(text: str | None, incident: dt.date | None) -> dt.date | None:
     if not text:
         return None
     s = text.strip().strip("*_`")
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        pass
     r = match_date(s, 0, kinds=("iso", "mdy", "dmy", "us"))
     if r is None:
         return None

@@ -1,0 +1,236 @@
+"""Surgical, atomic edits of a postmortem file.
+
+An edit changes only the bytes of its target (a table cell, a checkbox, one
+metadata line, one front-matter key), keeps the table's layout and emoji
+style, and writes the file atomically. It refuses, and writes nothing, when
+the file changed since it was read: by comparing the bytes it read with the
+bytes on disk just before the rename, and, for callers that read the file
+earlier (the web portal), with the `version` they were given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._io import replace_text
+from ._text import TextEdit, apply
+from .errors import ConflictError, HindsightError, WriteError
+from .model import ActionItem, CellSpan, Postmortem
+from .parse import decode, parse
+from .standard import ACTION_STATUSES
+
+STATUS_EMOJI = {"TODO": "🔲", "IN PROGRESS": "🔄", "DONE": "✅", "WONTFIX": "❌"}
+#: Front-matter key recording when a postmortem entered each status of the default lifecycle.
+TRANSITION_KEYS = {"draft": "drafted", "in review": "reviewed", "published": "published", "complete": "completed"}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What an edit did, for the user: `status: 🔲 TODO -> ✅ DONE` at a line."""
+
+    field: str
+    before: str
+    after: str
+    line: int
+
+
+def version(data: bytes) -> str:
+    """A short content hash: the version a reader saw, to be handed back with an edit."""
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+# -- action items ------------------------------------------------------------------------------------
+
+def normalise_status(value: str) -> str:
+    """A status the user typed (`done`, `In Progress`, `✅`, `won't fix`) as one of the standard's four."""
+    from .parse._actions import normalise_status as read_status
+
+    status = read_status(value)
+    if status not in ACTION_STATUSES:
+        raise HindsightError(f"`{value}` is not an action-item status; use one of {', '.join(ACTION_STATUSES)}")
+    return status
+
+
+def _cell(line_text: str, span: CellSpan, new: str, field: str) -> tuple[TextEdit, Change]:
+    """Replace a cell's text, keeping the column aligned when the new text fits in the cell's padding."""
+    a, b = span.start, span.end
+    pipe = line_text.find("|", b)
+    padding = line_text[b:pipe] if pipe >= 0 else ""
+    end = b
+    text = new
+    if pipe >= 0 and padding.strip() == "" and len(padding) > 1:
+        room = pipe - a
+        if len(new) + 1 <= room:
+            text = new + " " * (room - len(new))
+            end = pipe
+    return (TextEdit(span.line, a, span.line, end, text),
+            Change(field, line_text[a:b], new, span.line))
+
+
+def _item(pm: Postmortem, item_id: str) -> ActionItem:
+    key = item_id.strip().lower()
+    for a in pm.action_items:
+        if a.id.lower() == key or (key.startswith("#") and a.id.lower().endswith(key)):
+            return a
+    ids = ", ".join(a.id for a in pm.action_items[:5]) or "none"
+    raise HindsightError(f"no action item `{item_id}` in {pm.path}; its items are: {ids}"
+                         f"{' …' if len(pm.action_items) > 5 else ''}")
+
+
+def plan_action(text: str, pm: Postmortem, item_id: str, *, status: str | None = None, owner: str | None = None,
+                due: dt.date | None = None, ticket: str | None = None,
+                today: dt.date | None = None) -> tuple[list[TextEdit], list[Change]]:
+    """The edits that set an action item's fields, or a `HindsightError` saying why they cannot be made."""
+    item = _item(pm, item_id)
+    lines = text.splitlines()
+    edits: list[TextEdit] = []
+    changes: list[Change] = []
+    if owner is not None and (len(re.findall(r"@[\w.-]+", owner)) > 1 or re.search(r",|/|&|\band\b", owner)):
+        raise HindsightError(f"`{owner}` names more than one owner; the standard asks for a single person "
+                             "accountable")
+    wanted = {"status": normalise_status(status) if status is not None else None, "owner": owner,
+              "due": due.isoformat() if due else None, "ticket": ticket}
+    if item.form == "checklist":
+        for f in ("owner", "due", "ticket"):
+            if wanted[f] is not None:
+                raise HindsightError(f"{item.id} is a checklist item, which has no {f}; write the items as a "
+                                     "table (Action | Owner | Due Date | Status | Ticket) to track one")
+        new = wanted["status"]
+        if new is not None:
+            if new not in ("TODO", "DONE"):
+                raise HindsightError(f"{item.id} is a checklist item: it can be TODO or DONE, not {new}")
+            span = item.cells["status"]
+            box = "[x]" if new == "DONE" else "[ ]"
+            edits.append(TextEdit(span.line, span.start, span.line, span.end, box))
+            changes.append(Change("status", lines[span.line - 1][span.start:span.end], box, span.line))
+        return edits, changes
+    if item.form != "table":
+        raise HindsightError(f"{item.id} is written as a {item.form}, not a table row, so it has no cells to "
+                             "change; edit it by hand or move the action items into the standard's table")
+    for field_name, value in wanted.items():
+        if value is None:
+            continue
+        if field_name not in item.cells:
+            raise HindsightError(f"the action-item table of {pm.path} has no {field_name.title()} column; add one "
+                                 "to the table first")
+        if field_name == "status":
+            old = item.status_text or ""
+            emoji = any(e in old for e in STATUS_EMOJI.values()) or not old.strip()
+            value = f"{STATUS_EMOJI[value]} {value}" if emoji else value
+        span = item.cells[field_name]
+        edit, change = _cell(lines[span.line - 1], span, value, field_name)
+        if change.before != change.after:
+            edits.append(edit)
+            changes.append(change)
+    if wanted["status"] == "DONE" and "closed" in item.cells and item.closed is None and today is not None:
+        span = item.cells["closed"]
+        edit, change = _cell(lines[span.line - 1], span, today.isoformat(), "closed")
+        edits.append(edit)
+        changes.append(change)
+    # Several cells of one row: apply right to left so earlier columns stay valid.
+    edits.sort(key=lambda e: (e.line, e.col))
+    return edits, changes
+
+
+def _read_for_edit(path: Path, expected_version: str | None) -> tuple[bytes, str]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise HindsightError("no such file; check the path", path=path) from None
+    except OSError as e:
+        raise HindsightError(f"cannot read the file ({e.strerror})", path=path) from None
+    if expected_version is not None and version(data) != expected_version:
+        raise ConflictError("the file changed since you read it; nothing was written. Reload it and try again",
+                            path=path)
+    # No write bit for anyone counts as read-only even for root, who could write it anyway.
+    if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
+        raise WriteError("the file is read-only; nothing was written. Make it writable and try again", path=path)
+    return data, decode(data, path)
+
+
+def set_action(path: Path, item_id: str, *, status: str | None = None, owner: str | None = None,
+               due: dt.date | None = None, ticket: str | None = None, today: dt.date | None = None,
+               expected_version: str | None = None) -> list[Change]:
+    """Set an action item's status, owner, due date or ticket in its file, in place."""
+    if status is None and owner is None and due is None and ticket is None:
+        raise HindsightError("nothing to change; give a status, --owner, --due or --ticket")
+    data, text = _read_for_edit(path, expected_version)
+    pm = parse(text, path=str(path))
+    edits, changes = plan_action(text, pm, item_id, status=status, owner=owner, due=due, ticket=ticket,
+                                 today=today or dt.date.today())
+    if edits:
+        replace_text(path, apply(text, edits), expected=data, bom=data.startswith(b"\xef\xbb\xbf"))
+    return changes
+
+
+# -- document status ---------------------------------------------------------------------------------
+
+def transition_key(status: str) -> str:
+    low = status.strip().lower()
+    return TRANSITION_KEYS.get(low) or re.sub(r"[^a-z0-9]+", "_", low).strip("_")
+
+
+def plan_status(text: str, pm: Postmortem, status: str, statuses: list[str],
+                today: dt.date) -> tuple[list[TextEdit], list[Change]]:
+    canon = next((s for s in statuses if s.lower() == status.strip().lower()), None)
+    if canon is None:
+        raise HindsightError(f"`{status}` is not a postmortem status; use one of {', '.join(statuses)}")
+    lines = text.splitlines()
+    edits: list[TextEdit] = []
+    changes: list[Change] = []
+    # The **Status:** line, or a new one after the last metadata line.
+    span = pm.spans.get("status")
+    fm = pm.spans.get("front_matter")
+    if span is not None and (fm is None or span.line > fm.end_line):
+        raw = lines[span.line - 1]
+        m = re.match(r"^(\s*(?:[-*+]\s+)?(?:\*\*|__)?Status\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*)(.*?)(\s*)$",
+                     raw, re.I)
+        if m:
+            edits.append(TextEdit(span.line, m.end(1), span.line, m.end(2), canon))
+            changes.append(Change("status", m.group(2), canon, span.line))
+    else:
+        after = max((pm.spans[k].line for k in ("date", "duration", "severity", "author")
+                     if k in pm.spans and (fm is None or pm.spans[k].line > fm.end_line)), default=None)
+        if after is None:
+            after = pm.spans["title"].line if "title" in pm.spans and (fm is None or pm.spans["title"].line >
+                                                                         fm.end_line) else 0
+        if after:
+            edits.append(TextEdit(after + 1, 0, after + 1, 0, f"**Status:** {canon}\n"))
+            changes.append(Change("status", "", canon, after + 1))
+    # The date of the transition, in front matter.
+    key = transition_key(canon)
+    stamp = today.isoformat()
+    if fm is not None:
+        toml = lines[fm.line - 1].strip() == "+++"
+        entry = f"{key} = {stamp}" if toml else f"{key}: {stamp}"
+        found = None
+        for no in range(fm.line + 1, fm.end_line):
+            if re.match(rf"^{re.escape(key)}\s*[:=]", lines[no - 1]):
+                found = no
+                break
+        if found is not None:
+            edits.append(TextEdit(found, 0, found, len(lines[found - 1]), entry))
+            changes.append(Change(key, lines[found - 1], entry, found))
+        else:
+            edits.append(TextEdit(fm.end_line, 0, fm.end_line, 0, entry + "\n"))
+            changes.append(Change(key, "", entry, fm.end_line))
+    else:
+        edits.append(TextEdit(1, 0, 1, 0, f"---\n{key}: {stamp}\n---\n"))
+        changes.append(Change(key, "", f"{key}: {stamp}", 1))
+    return edits, changes
+
+
+def set_status(path: Path, status: str, *, statuses: list[str], today: dt.date | None = None,
+               expected_version: str | None = None) -> list[Change]:
+    """Set a postmortem's status and record the date of the transition in its front matter."""
+    data, text = _read_for_edit(path, expected_version)
+    pm = parse(text, path=str(path))
+    edits, changes = plan_status(text, pm, status, statuses, today or dt.date.today())
+    replace_text(path, apply(text, edits), expected=data, bom=data.startswith(b"\xef\xbb\xbf"))
+    return changes

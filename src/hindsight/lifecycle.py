@@ -1,0 +1,181 @@
+"""The postmortem process in time: phases, deadlines, and postmortems never written.
+
+The standard (sections 3 and 4): a P0 postmortem is mandatory and drafted
+within 48 hours, a P1 within a week; the draft comes 24–48 hours after the
+incident is resolved, the review meeting 3–5 days after it, and the postmortem
+is published and shared within a week; then its action items are tracked.
+All of it is configurable (`policy`, `review_window_days`, `publish_days`,
+`business_days`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .config import Config
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .model import Postmortem
+    from .register import Incident
+
+UTC = dt.timezone.utc
+CLOSED = ("DONE", "WONTFIX")
+
+
+@dataclass(frozen=True)
+class Policy:
+    required: dict[str, bool]
+    draft_hours: dict[str, int | None]
+    review_window: tuple[int, int]
+    publish_days: int
+    business_days: bool
+    due_soon_days: int
+    statuses: tuple[str, ...]
+
+    @classmethod
+    def from_config(cls, config: Config) -> Policy:
+        table = config.get("policy")
+        window = config.get("review_window_days")
+        for sev, v in table.items():
+            bad = [k for k in v if k not in ("required", "draft_hours")]
+            if bad or not isinstance(v.get("required", False), bool) or \
+                    not isinstance(v.get("draft_hours", 0), int) or isinstance(v.get("draft_hours"), bool):
+                raise ConfigError(f"[policy.{sev}] takes `required = true|false` and `draft_hours = <hours>`"
+                                  + (f"; unknown key `{bad[0]}`" if bad else ""), path=config.source,
+                                  line=config.line_of(f"policy.{sev}") or config.line_of("policy"))
+        if len(window) != 2 or window[0] > window[1]:
+            raise ConfigError("review_window_days must be two numbers of days, such as [3, 5]", path=config.source,
+                              line=config.line_of("review_window_days"))
+        return cls(
+            required={sev: bool(v.get("required", False)) for sev, v in table.items()},
+            draft_hours={sev: v.get("draft_hours") for sev, v in table.items()},
+            review_window=(int(window[0]), int(window[-1])),
+            publish_days=int(config.get("publish_days")),
+            business_days=bool(config.get("business_days")),
+            due_soon_days=int(config.get("due_soon_days")),
+            statuses=tuple(config.get("statuses")),
+        )
+
+    def add_days(self, start: dt.date, days: int) -> dt.date:
+        """`days` after `start`, counting only Monday to Friday when the policy says business days."""
+        if not self.business_days:
+            return start + dt.timedelta(days=days)
+        d = start
+        while days > 0:
+            d += dt.timedelta(days=1)
+            if d.weekday() < 5:
+                days -= 1
+        return d
+
+    def add_hours(self, start: dt.datetime, hours: int) -> dt.datetime:
+        if not self.business_days:
+            return start + dt.timedelta(hours=hours)
+        whole, rest = divmod(hours, 24)
+        return dt.datetime.combine(self.add_days(start.date(), whole), start.timetz()) + dt.timedelta(hours=rest)
+
+
+def incident_end(pm: Postmortem) -> dt.datetime | None:
+    """When the incident was resolved: its stated end, or the end of its day."""
+    if pm.end is not None:
+        return pm.end
+    if pm.date is not None:
+        return dt.datetime.combine(pm.date, dt.time(23, 59), UTC)
+    return None
+
+
+@dataclass
+class Assessment:
+    """Where one postmortem (or a missing one) stands against its deadlines."""
+
+    path: str | None
+    title: str | None
+    severity: str | None
+    incident_date: dt.date | None
+    phase: str  # a status of the lifecycle, "Unknown", or "Missing" for an incident without a postmortem
+    next_step: str | None
+    due: dt.date | None
+    state: str  # late, due soon, on track, done
+    days: int | None = None  # days late (positive) or left (negative), when there is a deadline
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "title": self.title, "severity": self.severity,
+                "incident_date": self.incident_date.isoformat() if self.incident_date else None,
+                "phase": self.phase, "next_step": self.next_step, "due": self.due.isoformat() if self.due else None,
+                "state": self.state, "days_late": self.days, "notes": self.notes}
+
+
+def _state(due: dt.date | None, today: dt.date, policy: Policy) -> tuple[str, int | None]:
+    if due is None:
+        return "on track", None
+    late = (today - due).days
+    if late > 0:
+        return "late", late
+    if -late <= policy.due_soon_days:
+        return "due soon", late
+    return "on track", late
+
+
+def phase_of(pm: Postmortem, policy: Policy) -> str:
+    status = (pm.status or "").strip().lower()
+    return next((s for s in policy.statuses if s.lower() == status), "Unknown")
+
+
+def assess(pm: Postmortem, policy: Policy, today: dt.date) -> Assessment:
+    """The postmortem's phase, its next deadline and whether it is late."""
+    phase = phase_of(pm, policy)
+    a = Assessment(pm.path, pm.title, pm.severity, pm.date, phase, None, None, "on track")
+    end = incident_end(pm)
+    if end is None:
+        a.notes.append("no incident date: deadlines cannot be computed")
+        return a
+    base = end.date()
+    statuses = [s.lower() for s in policy.statuses]
+    n = len(statuses)
+    if phase == "Unknown":
+        a.notes.append(f"status `{pm.status}` is not in the lifecycle; read as {policy.statuses[0]}")
+    index = statuses.index(phase.lower()) if phase.lower() in statuses else 0
+    # With the standard's lifecycle (Draft, In Review, Published, Complete): a draft awaits its review
+    # meeting, a reviewed postmortem awaits publishing, a published one its action items.
+    if index == n - 1:
+        a.state = "done"
+        return a
+    if index == n - 2:
+        open_items = [x for x in pm.action_items if x.status not in CLOSED]
+        dated = sorted(x.due for x in open_items if x.due)
+        if not open_items:
+            a.next_step = f"mark {policy.statuses[-1]}: every action item is closed"
+        else:
+            a.next_step = f"close {len(open_items)} open action item{'s' * (len(open_items) != 1)}"
+            a.due = dated[0] if dated else None
+    elif index == n - 3:
+        a.next_step = "publish and share"
+        a.due = policy.add_days(base, policy.publish_days)
+    else:
+        a.next_step = f"hold the review meeting ({policy.review_window[0]}–{policy.review_window[1]} days after)"
+        a.due = policy.add_days(base, policy.review_window[1])
+    a.state, a.days = _state(a.due, today, policy)
+    return a
+
+
+def missing(incidents: list[Incident], postmortems: dict[str, Path], policy: Policy,
+            today: dt.date) -> list[Assessment]:
+    """Incidents of a severity that requires a postmortem, without one: late once the draft deadline passed."""
+    from .register import find_postmortem
+
+    out = []
+    for inc in incidents:
+        if not policy.required.get(inc.severity, False) or find_postmortem(inc, postmortems) is not None:
+            continue
+        hours = policy.draft_hours.get(inc.severity) or 0
+        resolved = inc.resolved_at or dt.datetime.combine(inc.date, dt.time(23, 59), UTC)
+        due = policy.add_hours(resolved, hours).date()
+        state, days = _state(due, today, policy)
+        out.append(Assessment(None, inc.title, inc.severity, inc.date, "Missing",
+                              f"write the {inc.severity} postmortem (register {inc.id})", due, state, days,
+                              [f"{inc.register}:{inc.line}"]))
+    return out

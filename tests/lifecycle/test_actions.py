@@ -4,35 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
-import subprocess
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hindsight import parse, render
-from hindsight.cli import main
 from hindsight.edit import plan_action, set_action
 
-from ..conftest import EXAMPLES
 from ..strategies import postmortems
+from .conftest import cli
 
 POOL = "2025-12-09-database-connection-pool-exhaustion"
 
 
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    shutil.copytree(EXAMPLES, tmp_path / "docs" / "incidents")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def cli(*args):
-    return CliRunner().invoke(main, list(args))
 
 
 def test_list_json_has_every_item_with_stable_keys(repo):

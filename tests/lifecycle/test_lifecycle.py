@@ -4,30 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import subprocess
 
-import pytest
-from click.testing import CliRunner
 from icalendar import Calendar
 
-from hindsight.cli import main
-
-from ..conftest import EXAMPLES
+from .conftest import cli
 
 SEARCH = "2026-02-03-search-latency-during-index-rebuild.md"
 
 
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    shutil.copytree(EXAMPLES, tmp_path / "docs" / "incidents")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def cli(*args):
-    return CliRunner().invoke(main, list(args))
 
 
 def status_json(*args):

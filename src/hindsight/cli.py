@@ -512,6 +512,107 @@ def agenda(file: Path, ics_path: Path | None, attendees: tuple[str, ...], today)
         click.echo(f"hindsight: wrote {_display(ics_path)} ({when:%A %Y-%m-%d %H:%M %Z})", err=True)
 
 
+# -- sharing and the monthly review --------------------------------------------------------------------
+
+_FORMATS = {"engineering": ("html",), "company": ("mrkdwn", "blocks"), "leadership": ("md", "html"),
+            "status-page": ("md", "html")}
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--audience", required=True, type=click.Choice(list(_FORMATS)),
+              help="engineering: full HTML page; company: Slack summary; leadership: brief; status-page: external.")
+@click.option("--format", "fmt", help="html (engineering); mrkdwn or blocks (company); md or html (others).")
+@click.option("--post", "webhook", metavar="WEBHOOK_URL", help="Post the company summary to a Slack webhook.")
+@click.option("--link", help="Link to the full postmortem (default: share_base_url + path).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
+@_errors
+def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link: str | None,
+          output: Path | None) -> None:
+    """Render one postmortem for one of the standard's four audiences.
+
+    The status-page update never carries internal details: @handles, names,
+    internal hosts and URLs, revenue, ticket keys, `<!-- internal -->` blocks;
+    a postmortem classified `restricted` is refused.
+
+    Example: hindsight share docs/incidents/2025-12-09-db-pool.md --audience company --format blocks
+    """
+    from . import share as lib
+    from ._io import write_file
+    from .parse import decode, parse
+
+    fmt = fmt or _FORMATS[audience][0]
+    if fmt not in _FORMATS[audience]:
+        raise HindsightError(f"--format {fmt} is not available for {audience}; use {' or '.join(_FORMATS[audience])}")
+    if webhook and audience != "company":
+        raise HindsightError("--post sends the company summary to Slack; use it with --audience company")
+    config = _config()
+    try:
+        data = file.read_bytes()
+    except OSError as e:
+        raise HindsightError(f"cannot read the file ({e.strerror}); check the path", path=file) from None
+    text = decode(data, file)
+    pm = parse(text, path=str(file))
+    if audience == "leadership" and pm.severity not in ("P0", "P1"):
+        click.echo(f"hindsight: the standard asks for a leadership brief for P0/P1; this is {pm.severity or 'unrated'}",
+                   err=True)
+    out = lib.render(pm, text, audience, fmt, config, link)
+    if webhook:
+        lib.post(webhook, lib.company_blocks(pm, lib.link_for(pm, config, link)))
+        click.echo(f"hindsight: posted the company summary of {_display(file)} to Slack", err=True)
+    if output is not None:
+        write_file(output, out.encode("utf-8"))
+        click.echo(f"hindsight: wrote {_display(output)}", err=True)
+    elif not webhook:
+        sys.stdout.write(out)
+
+
+@main.command()
+@click.option("--month", required=True, help="The month to review, YYYY-MM.")
+@click.option("--today", callback=_date, help="The date figures are computed as of (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
+@click.option("--dir", "directory", type=click.Path(path_type=Path),
+              help="Folder of postmortems (default: the incidents folder).")
+@_errors
+def review(month: str, today, fmt: str, output: Path | None, directory) -> None:
+    """The monthly review: postmortems, completion rates and trend, metrics, themes, repeats.
+
+    Every formula is written in the report and in docs/metrics.md. HTML is
+    self-contained, with its charts as inline SVG.
+
+    Example: hindsight review --month 2026-01 --format html -o review-2026-01.html
+    """
+    from . import corpus, register
+    from . import review as lib
+    from ._io import write_file
+    from .review import report
+
+    config = _config()
+    lib.parse_month(month)
+    folder = directory or _relative(config.incidents_dir)
+    loaded = corpus.load(folder)
+    for item in loaded:
+        if item.error:
+            click.echo(f"hindsight: {item.error}", err=True)
+    incidents = register.read(folder / config.get("register"), config.get("severity_levels"))
+    data = lib.compute([i.value for i in loaded if i.value is not None], month, today or dt.date.today(), config,
+                       incidents)
+    if fmt == "json":
+        out = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "html":
+        out = report.html(data, list(config.get("severity_levels")))
+    else:
+        out = report.markdown(data)
+    if output is not None:
+        write_file(output, out.encode("utf-8"))
+        click.echo(f"hindsight: wrote {_display(output)}", err=True)
+    else:
+        sys.stdout.write(out)
+    if any(item.error for item in loaded):
+        sys.exit(2)
+
+
 @main.command()
 def rules() -> None:
     """List every rule: code, name, default severity and what it finds.

@@ -63,6 +63,12 @@ OPTIONS: tuple[Option, ...] = (
                                   "addresses.", str),
     Option("meeting_time", str, "10:00", "Time of day (HH:MM) for the review meeting invite."),
     Option("meeting_timezone", str, "UTC", "Time zone of the review meeting invite (`UTC`, `Europe/Oslo`…)."),
+    Option("public_domains", list, [], "Domains that may appear on the status page (`example.com` allows "
+                                       "`status.example.com`); every other host name and URL is removed.", str),
+    Option("share_base_url", str, "", "Where the postmortems can be read (a repository or portal URL); shared "
+                                      "summaries link to `<share_base_url>/<path>`."),
+    Option("themes", dict, {}, "More themes for the monthly review: `name = [\"synonym\", …]`, added to the "
+                               "built-in taxonomy (`docs/metrics.md`).", list),
     Option("select", list, [], "Rules to run, by code, name or code prefix (default: all).", str),
     Option("ignore", list, [], "Rules not to run, by code, name or code prefix.", str),
     Option("rules", dict, {}, "Per-rule settings: `[tool.hindsight.rules.HS305]` or `[rules.blame-language]` "

@@ -1,0 +1,85 @@
+"""Markdown to safe, self-contained HTML.
+
+markdown-it-py (CommonMark and tables) with raw HTML disabled, so nothing in a
+postmortem can inject script: `<script>` shows as text. HTML comments are
+dropped rather than shown, `javascript:` links are refused by markdown-it, and
+images become plain links, so a page opened offline makes no request at all.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+@cache
+def _md():
+    from markdown_it import MarkdownIt
+    from markdown_it.common.utils import escapeHtml
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+
+    def image(self, tokens, idx, options, env):
+        # An image would be a request to somewhere: show it as a link instead.
+        tok = tokens[idx]
+        alt = self.renderInlineAsText(tok.children or [], options, env)
+        return f'<a class="image" href="{escapeHtml(tok.attrGet("src") or "")}">{escapeHtml(alt or "image")}</a>'
+
+    md.add_render_rule("image", image)
+    return md
+
+
+def strip_comments(text: str) -> str:
+    """The text without HTML comments, except inside fenced code."""
+    out, fence = [], None
+    chunks = text.split("\n")
+    buf: list[str] = []
+    for line in chunks:
+        m = _FENCE.match(line)
+        if fence is None and m:
+            out.append(_COMMENT.sub("", "\n".join(buf)))
+            buf = []
+            fence = m.group(1)
+            out.append(line)
+            continue
+        if fence is not None:
+            out.append(line)
+            if line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
+                fence = None
+            continue
+        buf.append(line)
+    out.append(_COMMENT.sub("", "\n".join(buf)))
+    return "\n".join(x for x in out if x is not None)
+
+
+def strip_front_matter(text: str) -> str:
+    lines = text.lstrip("\ufeff").split("\n")
+    if lines and lines[0].strip() in ("---", "+++"):
+        fence = lines[0].strip()
+        for i in range(1, len(lines)):
+            if lines[i].strip() == fence:
+                return "\n".join(lines[i + 1:])
+    return text
+
+
+def to_html(markdown: str) -> str:
+    """The HTML body of a Markdown text: safe, with no request to anywhere."""
+    return _md().render(strip_comments(markdown.replace("\r\n", "\n")))
+
+
+def stylesheet() -> str:
+    return files("hindsight").joinpath("templates/page.css").read_text(encoding="utf-8")
+
+
+def page(title: str, body_html: str, *, subtitle: str = "", extra_css: str = "") -> str:
+    """A whole page around an HTML body: styles inline, printable, no external resource."""
+    from jinja2 import Environment
+
+    env = Environment(autoescape=True)
+    tpl = env.from_string(files("hindsight").joinpath("templates/page.html.j2").read_text(encoding="utf-8"))
+    return tpl.render(title=title, subtitle=subtitle, body=body_html, css=stylesheet() + extra_css)

@@ -1,0 +1,83 @@
+"""The monthly review as Markdown, or as a self-contained HTML page with inline SVG charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..actions import FORMULA
+
+
+def _rate(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.0%}"
+
+
+def _minutes(v: float | None) -> str:
+    if v is None:
+        return "n/a"
+    h, m = divmod(round(v), 60)
+    return f"{h}h {m}m" if h else f"{m}m"
+
+
+def markdown(r: dict[str, Any]) -> str:
+    out = [f"# Monthly postmortem review: {r['month']}", "", f"_As of {r['today']}. Definitions: docs/metrics.md._",
+           ""]
+    pms = r["postmortems"]
+    out += ["## Postmortems", ""]
+    if not pms:
+        out += ["No postmortems this month.", ""]
+    else:
+        out += ["| Date | Severity | Duration | Status | Title |", "|---|---|---|---|---|"]
+        out += [f"| {p['date']} | {p['severity'] or '—'} | "
+                f"{_minutes(p['duration_minutes']) if p['duration_minutes'] is not None else '—'} | "
+                f"{p['status'] or '—'} | {p['title'] or p['path']} |" for p in pms]
+        out.append("")
+    late = r["missing_or_late"]
+    out += ["## Missing or late", ""]
+    out += [f"- **{a['phase']}** {a['severity'] or ''} {a['title'] or a['path']}: {a['next_step']}, due {a['due']}"
+            + (f" ({a['days_late']} days late)" if a.get("days_late") else "") for a in late] or ["- None."]
+    a, al = r["action_items"], r["all_action_items"]
+    out += ["", "## Action items", "",
+            f"Completion rate ({FORMULA}): **{_rate(a['completion_rate'])}** for this month's postmortems "
+            f"({a['done']} done of {a['total']}, {a['wontfix']} won't fix, {a['open']} open, {a['overdue']} overdue); "
+            f"**{_rate(al['completion_rate'])}** across all postmortems ({al['open']} open, {al['overdue']} overdue).",
+            "", "Trend (items of each month's postmortems): "
+            + ", ".join(f"{t['month']} {_rate(t['completion_rate'])}" for t in r["completion_trend"]), ""]
+    if r["overdue_by_owner"]:
+        out += ["Overdue by owner: " + ", ".join(f"{k} {v}" for k, v in r["overdue_by_owner"].items()), ""]
+    d = r["duration_minutes"]
+    out += ["## Incident metrics", "",
+            "- By severity: " + ", ".join(f"{k} {v}" for k, v in r["counts_by_severity"].items()),
+            f"- Duration: total {_minutes(d['total'])}, median {_minutes(d['median'])}",
+            f"- Time to acknowledge: median {_minutes(r['time_to_acknowledge_minutes']['median'])} "
+            f"(measured in {r['time_to_acknowledge_minutes']['measured']} postmortems)",
+            f"- Time to mitigate: median {_minutes(r['time_to_mitigate_minutes']['median'])} "
+            f"(measured in {r['time_to_mitigate_minutes']['measured']} postmortems)",
+            f"- SLA breaches: {len(r['sla_breaches'])}" + (f" ({', '.join(r['sla_breaches'])})"
+                                                          if r["sla_breaches"] else ""), ""]
+    out += ["## Recurring themes (this month and the six before)", ""]
+    out += [f"- **{t['name']}**: {t['count']} postmortem{'s' * (t['count'] != 1)}"
+            + (f", {t['in_month']} this month" if t["in_month"] else "") + " — " + ", ".join(t["postmortems"])
+            for t in r["themes"]] or ["- None found."]
+    out += ["", "## Repeat incidents (within 90 days)", ""]
+    out += [f"- {x['postmortems'][1]} repeats {x['postmortems'][0]} ({x['days_apart']} days apart; {x['reason']})"
+            for x in r["repeat_incidents"]] or ["- None."]
+    out += ["", "## Runbook updates", ""]
+    out += [f"- [{'x' if u['done'] else ' '}] {u['text']} ({u['kind']}, {u['id'] or u['path']}"
+            + (f", {u['status']}" if u["status"] else "") + ")" for u in r["runbook_updates"]] or ["- None asked for."]
+    return "\n".join(out) + "\n"
+
+
+def html(r: dict[str, Any], levels: list[str]) -> str:
+    from ..render.html import page, to_html
+    from . import charts
+
+    months = [t["month"] for t in r["completion_trend"]]
+    svgs = [charts.severity_by_month(months, r["severity_by_month"], levels),
+            charts.completion_trend([(t["month"], t["completion_rate"]) for t in r["completion_trend"]]),
+            charts.themes([(t["name"], t["count"]) for t in r["themes"][:12]])]
+    body = to_html(markdown(r))
+    figures = "".join(f'<figure class="chart">{svg}</figure>' for svg in svgs)
+    # Charts after the summary table, before the details.
+    marker = "<h2>Missing or late</h2>"
+    body = body.replace(marker, f"<h2>Charts</h2>{figures}{marker}", 1) if marker in body else body + figures
+    return page(f"Monthly postmortem review: {r['month']}", body)

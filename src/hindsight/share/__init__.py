@@ -1,0 +1,241 @@
+"""One postmortem, every audience (the standard, section 6).
+
+| Audience | Format |
+|---|---|
+| engineering | the full postmortem: a self-contained HTML page |
+| company | a summary for the #incidents Slack channel (mrkdwn or Block Kit) |
+| leadership | a one-page brief for P0/P1 (Markdown or HTML) |
+| status-page | the external update a customer reads, with every internal detail removed |
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..errors import HindsightError
+from ..model import Postmortem
+from ..render.html import page, strip_front_matter, to_html
+from .redact import Redactor
+
+AUDIENCES = ("engineering", "company", "leadership", "status-page")
+STATUS_EMOJI = {"TODO": "🔲", "IN PROGRESS": "🔄", "DONE": "✅", "WONTFIX": "❌"}
+
+
+def _duration(pm: Postmortem) -> str:
+    if pm.duration_minutes is None:
+        return "duration unknown"
+    h, m = divmod(pm.duration_minutes, 60)
+    return " ".join(p for p in (f"{h}h" if h else "", f"{m}m" if m or not h else "") if p)
+
+
+def _impact_line(pm: Postmortem, *, revenue: bool = True) -> str:
+    parts = []
+    for m in pm.impact:
+        if m.key == "duration" or (m.key == "revenue_impact" and not revenue):
+            continue
+        if m.key in ("users_affected", "requests_failed", "revenue_impact", "sla_status", "error_rate"):
+            parts.append(f"{m.metric}: {m.value}")
+    return " · ".join(parts) or "see the postmortem"
+
+
+def link_for(pm: Postmortem, config: Config, link: str | None) -> str | None:
+    if link:
+        return link
+    base = config.get("share_base_url")
+    if base and pm.path:
+        try:
+            rel = Path(pm.path).resolve().relative_to(config.root.resolve()).as_posix()
+        except ValueError:
+            rel = Path(pm.path).name
+        return base.rstrip("/") + "/" + rel
+    return None
+
+
+# -- engineering ------------------------------------------------------------------------------------
+
+def engineering(pm: Postmortem, text: str) -> str:
+    """The whole postmortem as one printable HTML page, safe and with no external request."""
+    sub = " · ".join(x for x in (pm.date.isoformat() if pm.date else "", pm.severity or "", pm.status or "") if x)
+    return page(pm.title or "Postmortem", to_html(strip_front_matter(text)), subtitle=sub)
+
+
+# -- company (Slack) --------------------------------------------------------------------------------
+
+def _mrkdwn_escape(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _plain(s: str) -> str:
+    """Markdown inline syntax reduced to text: links to their words, emphasis and code marks removed."""
+    s = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", s)
+    s = re.sub(r"\*\*|__|`", "", s)
+    return s
+
+
+def _top_actions(pm: Postmortem, n: int = 3) -> list:
+    order = {"IN PROGRESS": 0, "TODO": 1, None: 2, "DONE": 3, "WONTFIX": 4}
+    return sorted(pm.action_items, key=lambda a: (order.get(a.status, 2), a.due or dt.date.max))[:n]
+
+
+def company_mrkdwn(pm: Postmortem, link: str | None) -> str:
+    e = _mrkdwn_escape
+    lines = [f":rotating_light: *Incident: {e(pm.title or 'untitled')}* ({e(pm.severity or 'no severity')}, "
+             f"{_duration(pm)})"]
+    if pm.summary:
+        lines += ["", e(_plain(pm.summary.split('\n\n')[0]))]
+    lines += ["", f"*Impact:* {e(_plain(_impact_line(pm)))}"]
+    items = _top_actions(pm)
+    if items:
+        lines += ["", "*Top action items:*"]
+        for a in items:
+            due = f", due {a.due.isoformat()}" if a.due else ""
+            lines.append(f"• {e(_plain(a.action))} — {e(a.owner or 'no owner')}{due} ({e(a.status or 'no status')})")
+    if link:
+        lines += ["", f"<{link}|Read the postmortem>"]
+    return "\n".join(lines)
+
+
+def company_blocks(pm: Postmortem, link: str | None) -> dict[str, Any]:
+    """A Slack Block Kit message (with `text` as the notification fallback)."""
+    e = _mrkdwn_escape
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"Incident: {pm.title or 'untitled'}"[:150]}},
+        {"type": "section", "fields": [
+            {"type": "mrkdwn", "text": f"*Severity*\n{e(pm.severity or '—')}"},
+            {"type": "mrkdwn", "text": f"*Duration*\n{_duration(pm)}"},
+            {"type": "mrkdwn", "text": f"*Date*\n{pm.date.isoformat() if pm.date else '—'}"},
+            {"type": "mrkdwn", "text": f"*Status*\n{e(pm.status or '—')}"},
+        ]},
+    ]
+    if pm.summary:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn",
+                                                   "text": e(_plain(pm.summary.split('\n\n')[0]))[:3000]}})
+    blocks.append({"type": "section", "text": {"type": "mrkdwn",
+                                               "text": f"*Impact:* {e(_plain(_impact_line(pm)))}"[:3000]}})
+    items = _top_actions(pm)
+    if items:
+        text = "*Top action items:*\n" + "\n".join(
+            f"• {e(_plain(a.action))} — {e(a.owner or 'no owner')}"
+            + (f", due {a.due.isoformat()}" if a.due else "") + f" ({e(a.status or 'no status')})" for a in items)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}})
+    if link:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{link}|Read the postmortem>"}]})
+    fallback = f"Incident: {pm.title or 'untitled'} ({pm.severity or 'no severity'}, {_duration(pm)})"
+    return {"text": fallback, "blocks": blocks}
+
+
+def post(webhook_url: str, payload: dict[str, Any]) -> None:
+    """Send a message to a Slack incoming webhook; an HTTP error is an error, never retried silently."""
+    from slack_sdk.webhook import WebhookClient
+
+    try:
+        response = WebhookClient(webhook_url, timeout=15).send_dict(payload)
+    except Exception as e:  # noqa: BLE001 - network errors of any kind become one clear message
+        raise HindsightError(f"could not reach the Slack webhook ({type(e).__name__}: {e}); nothing was posted") \
+            from None
+    if response.status_code != 200:
+        raise HindsightError(f"Slack answered HTTP {response.status_code} ({response.body.strip()[:200]}); the "
+                             "message was not posted. Check the webhook URL")
+
+
+# -- leadership --------------------------------------------------------------------------------------
+
+def leadership_markdown(pm: Postmortem, link: str | None) -> str:
+    out = [f"# Leadership brief: {pm.title or 'untitled'}", "",
+           f"**{pm.severity or 'Severity not set'}** · {pm.date.isoformat() if pm.date else 'date unknown'} · "
+           f"{_duration(pm)} · status {pm.status or 'unknown'}", "", "## What happened", "",
+           _plain(pm.summary.split("\n\n")[0]) if pm.summary else "The summary is not written yet.", "",
+           "## Customer and revenue impact", ""]
+    rows = [m for m in pm.impact if m.key in ("users_affected", "requests_failed", "error_rate", "revenue_impact")]
+    out += [f"- **{m.metric}:** {m.value}" for m in rows] or ["- Not stated in the postmortem."]
+    out += ["", "## SLA", ""]
+    if pm.sla:
+        detail = ", ".join(x for x in (f"target {pm.sla.target}%" if pm.sla.target is not None else "",
+                                       f"actual {pm.sla.actual}%" if pm.sla.actual is not None else "") if x)
+        out.append(f"{pm.sla.status or 'Unknown'}" + (f" ({detail})" if detail else ""))
+    else:
+        out.append("Not stated in the postmortem.")
+    out += ["", "## What we are doing", "", "| Action | Owner | Due | Status |", "|---|---|---|---|"]
+    for a in pm.action_items:
+        status = f"{STATUS_EMOJI.get(a.status, '')} {a.status or ''}".strip()
+        out.append(f"| {_plain(a.action).replace('|', '/')} | {a.owner or '—'} | "
+                   f"{a.due.isoformat() if a.due else '—'} | {status or '—'} |")
+    if not pm.action_items:
+        out.append("| No action items yet | | | |")
+    out += ["", "## The ask", "", _ask(pm)]
+    if link:
+        out += ["", f"Full postmortem: {link}"]
+    return "\n".join(out) + "\n"
+
+
+def _ask(pm: Postmortem) -> str:
+    ask = pm.front_matter.get("ask")
+    if isinstance(ask, str) and ask.strip():
+        return ask.strip()
+    open_items = [a for a in pm.action_items if a.status not in ("DONE", "WONTFIX")]
+    unowned = [a for a in open_items if not a.owner or not a.due]
+    if unowned:
+        return (f"Name an owner and a date for {len(unowned)} action item{'s' * (len(unowned) != 1)} that have "
+                "none, so the fixes are scheduled.")
+    if open_items:
+        nxt = min((a.due for a in open_items if a.due), default=None)
+        return (f"Keep the {len(open_items)} open action item{'s' * (len(open_items) != 1)} prioritised"
+                + (f"; the next is due {nxt.isoformat()}." if nxt else "."))
+    return "No decision needed: every action item is closed."
+
+
+def leadership_html(pm: Postmortem, link: str | None) -> str:
+    return page(f"Leadership brief: {pm.title or 'untitled'}", to_html(leadership_markdown(pm, link)))
+
+
+# -- status page -------------------------------------------------------------------------------------
+
+def status_page(pm: Postmortem, config: Config) -> str:
+    """The external update: what happened, when, impact, what we are doing; nothing internal."""
+    if str(pm.front_matter.get("classification", "")).strip().lower() == "restricted":
+        raise HindsightError("this postmortem's classification is restricted; it cannot be shared on the "
+                             "status page", path=pm.path)
+    r = Redactor.from_config(config)
+    when = ""
+    if pm.start and pm.end:
+        when = f"{pm.start:%B %-d, %Y, %H:%M} to {pm.end:%H:%M} {pm.timezone}"
+    elif pm.date:
+        when = f"{pm.date:%B %-d, %Y}"
+    out = [f"## {_plain(r.clean(pm.title or 'Service disruption'))}", "", "**Status:** Resolved"]
+    if when:
+        out.append(f"**When:** {when} ({_duration(pm)})")
+    out += ["", "### What happened", "", _plain(r.clean(pm.summary.split("\n\n")[0])) if pm.summary else
+            "We experienced a service disruption.", "", "### Impact", ""]
+    impact = [m for m in pm.impact if m.key in ("users_affected", "requests_failed", "error_rate")]
+    out += [f"- {m.metric}: {r.clean(m.value)}" for m in impact] or ["- Some customers were affected."]
+    out += ["", "### What we are doing", ""]
+    actions = [_plain(r.clean(a.action)) for a in pm.action_items if a.status != "WONTFIX"]
+    out += [f"- {a}" for a in actions if a] or ["- We are reviewing the incident and will share improvements."]
+    out += ["", "We apologise for the disruption."]
+    return "\n".join(line for line in out) + "\n"
+
+
+def render(pm: Postmortem, text: str, audience: str, fmt: str | None, config: Config,
+           link: str | None = None) -> str:
+    """The rendering of one postmortem for one audience, as text to print or save."""
+    link = link_for(pm, config, link)
+    if audience == "engineering":
+        return engineering(pm, text)
+    if audience == "company":
+        return json.dumps(company_blocks(pm, link), indent=2, ensure_ascii=False) + "\n" if fmt == "blocks" \
+            else company_mrkdwn(pm, link) + "\n"
+    if audience == "leadership":
+        return leadership_html(pm, link) if fmt == "html" else leadership_markdown(pm, link)
+    if audience == "status-page":
+        from ..parse import parse
+        from .redact import strip_internal
+
+        # Internal blocks go before parsing, so nothing inside them reaches any field.
+        body = status_page(parse(strip_internal(text), path=pm.path), config)
+        return page("Status update", to_html(body)) if fmt == "html" else body
+    raise HindsightError(f"unknown audience `{audience}`; use one of {', '.join(AUDIENCES)}")

@@ -614,6 +614,50 @@ def review(month: str, today, fmt: str, output: Path | None, directory) -> None:
 
 
 @main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--auth", "auth_mode", type=click.Choice(["none", "header"]), default="none", show_default=True,
+              help="none: no sign-in, loopback only; header: trust an SSO proxy's X-Forwarded-User/-Groups.")
+@click.option("--allow-edits", is_flag=True, help="With --auth none, let the local user edit (read-only otherwise).")
+@click.option("--trusted-proxy", "proxies", multiple=True, help="Address or network of the SSO proxy (repeatable).")
+@_errors
+def serve(directory: Path | None, host: str, port: int, auth_mode: str, allow_edits: bool,
+          proxies: tuple[str, ...]) -> None:
+    """Serve the portal: postmortems, search, action items, the monthly review, a JSON API.
+
+    Example: hindsight serve --auth header --trusted-proxy 10.0.0.5 --host 0.0.0.0
+    """
+    import ipaddress
+    import time
+
+    import uvicorn
+
+    from .web import create_app
+    from .web.auth import AuthSettings
+
+    config = _config()
+    if auth_mode == "none":
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise HindsightError(f"--auth none serves on loopback only (not {host}); put the portal behind an SSO "
+                                 "proxy and use --auth header --trusted-proxy ADDRESS")
+    trusted = list(proxies) or list(config.get("trusted_proxies"))
+    if auth_mode == "header" and not trusted:
+        raise HindsightError("--auth header needs the proxy's address: --trusted-proxy ADDRESS (or trusted_proxies "
+                             "in configuration)")
+    auth = AuthSettings(auth_mode, allow_edits, trusted, config.get("roles"))
+    t0 = time.perf_counter()
+    app = create_app(config, auth=auth, folder=directory.resolve() if directory else None)
+    click.echo(f"hindsight: index ready in {time.perf_counter() - t0:.1f} s; serving "
+               f"http://{host}:{port}/", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.command()
 def rules() -> None:
     """List every rule: code, name, default severity and what it finds.
 

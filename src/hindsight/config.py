@@ -69,6 +69,10 @@ OPTIONS: tuple[Option, ...] = (
                                       "summaries link to `<share_base_url>/<path>`."),
     Option("themes", dict, {}, "More themes for the monthly review: `name = [\"synonym\", …]`, added to the "
                                "built-in taxonomy (`docs/metrics.md`).", list),
+    Option("roles", dict, {}, "Portal roles from SSO groups: `editor = [\"sre\"]`, `admin = [\"sre-leads\"]`; "
+                              "everyone signed in is a viewer.", list),
+    Option("trusted_proxies", list, [], "Addresses (or networks) of the SSO proxy whose X-Forwarded-User and "
+                                        "X-Forwarded-Groups headers the portal trusts (`--auth header`).", str),
     Option("select", list, [], "Rules to run, by code, name or code prefix (default: all).", str),
     Option("ignore", list, [], "Rules not to run, by code, name or code prefix.", str),
     Option("rules", dict, {}, "Per-rule settings: `[tool.hindsight.rules.HS305]` or `[rules.blame-language]` "

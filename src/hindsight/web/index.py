@@ -1,0 +1,189 @@
+"""The portal's index: a SQLite copy of the postmortem files, for lists, search and the action board.
+
+`.hindsight/index.sqlite` (WAL mode, FTS5 for full-text search). It is only
+ever a copy: built from the files when missing, refreshed when a file's size
+or modification time changes (checked at most every `refresh_seconds`), and
+safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import corpus
+from ..actions import rows_of
+
+SCHEMA_VERSION = 3
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (
+  id TEXT PRIMARY KEY, path TEXT UNIQUE, mtime_ns INTEGER, size INTEGER, version TEXT,
+  title TEXT, date TEXT, severity TEXT, status TEXT, end_at TEXT, duration_minutes INTEGER,
+  restricted INTEGER, allowed_groups TEXT, tags TEXT, service TEXT, summary TEXT,
+  total_actions INTEGER, open_actions INTEGER, error TEXT
+);
+CREATE INDEX IF NOT EXISTS files_date ON files(date);
+CREATE TABLE IF NOT EXISTS actions (
+  id TEXT PRIMARY KEY, file_id TEXT, line INTEGER, action TEXT, owner TEXT, due TEXT, status TEXT,
+  ticket TEXT, severity TEXT, incident_date TEXT, closed TEXT
+);
+CREATE INDEX IF NOT EXISTS actions_file ON actions(file_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(id UNINDEXED, title, body, tokenize='porter unicode61');
+"""
+
+
+def _row(path: Path) -> dict[str, Any]:
+    """Everything the index keeps about one file (run in worker processes)."""
+    from ..edit import version
+    from ..parse import decode, parse
+
+    data = path.read_bytes()
+    st = path.stat()
+    pm = parse(decode(data, path), path=str(path))
+    fm = pm.front_matter
+    groups = fm.get("allowed_groups") or []
+    tags = fm.get("tags") or []
+    service = fm.get("service") or fm.get("services") or ""
+    return {
+        "id": path.stem, "path": str(path), "mtime_ns": st.st_mtime_ns, "size": st.st_size, "version": version(data),
+        "title": pm.title, "date": pm.date.isoformat() if pm.date else None, "severity": pm.severity,
+        "status": pm.status, "end_at": pm.end.isoformat() if pm.end else None,
+        "duration_minutes": pm.duration_minutes,
+        "restricted": int(str(fm.get("classification", "")).strip().lower() == "restricted"),
+        "allowed_groups": json.dumps(groups if isinstance(groups, list) else [groups]),
+        "tags": json.dumps(tags if isinstance(tags, list) else [tags]),
+        "service": ", ".join(service) if isinstance(service, list) else str(service),
+        "summary": pm.summary[:600], "total_actions": len(pm.action_items),
+        "open_actions": len(pm.open_action_items), "error": None,
+        "body": data.decode("utf-8", "replace"), "actions": rows_of(pm),
+    }
+
+
+@dataclass
+class Index:
+    folder: Path
+    db_path: Path
+    refresh_seconds: float = 2.0
+
+    def __post_init__(self) -> None:
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._checked = 0.0
+        self.generation = 0  # bumped whenever the index changes: a key for caches
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        gitignore = self.db_path.parent / ".gitignore"
+        if not gitignore.exists():
+            try:
+                gitignore.write_text("# Hindsight's caches: rebuilt from the postmortems at any time.\n*\n",
+                                     encoding="utf-8")
+            except OSError:
+                pass
+        with self._connect() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS actions; "
+                                 "DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS meta;")
+                db.executescript(SCHEMA)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.db_path, timeout=30, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.row_factory = sqlite3.Row
+        return db
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._connect()
+        return db
+
+    # -- keeping it a faithful copy ------------------------------------------------------------------
+    def refresh(self, *, force: bool = False, jobs: int | None = None) -> dict[str, int]:
+        """Bring the index up to date with the files; at most every `refresh_seconds` unless forced."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.refresh_seconds:
+            return {"added": 0, "updated": 0, "removed": 0}
+        with self._lock:
+            if not force and time.monotonic() - self._checked < self.refresh_seconds:
+                return {"added": 0, "updated": 0, "removed": 0}
+            stats = self._sync(jobs)
+            self._checked = time.monotonic()
+        return stats
+
+    def _sync(self, jobs: int | None) -> dict[str, int]:
+        on_disk: dict[str, os.stat_result] = {}
+        for p in corpus.find(self.folder) if self.folder.is_dir() else []:
+            try:
+                on_disk[str(p)] = p.stat()
+            except OSError:
+                continue
+        known = {r["path"]: (r["mtime_ns"], r["size"], r["id"])
+                 for r in self.db.execute("SELECT path, mtime_ns, size, id FROM files")}
+        changed = [Path(p) for p, st in on_disk.items()
+                   if p not in known or known[p][0] != st.st_mtime_ns or known[p][1] != st.st_size]
+        removed = [known[p][2] for p in known if p not in on_disk]
+        rows = corpus.map_files(changed, _row, jobs=jobs) if changed else []
+        db = self.db
+        with db:
+            for file_id in removed:
+                self._delete(db, file_id)
+            for loaded in rows:
+                if loaded.value is None:
+                    continue
+                r = loaded.value
+                self._delete(db, r["id"])
+                cols = [k for k in r if k not in ("body", "actions")]
+                db.execute(f"INSERT INTO files ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                           [r[k] for k in cols])
+                db.execute("INSERT INTO docs (id, title, body) VALUES (?, ?, ?)", (r["id"], r["title"] or "",
+                                                                                    r["body"]))
+                db.executemany("INSERT OR REPLACE INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
+                    (a["id"], r["id"], a["line"], a["action"], a["owner"], a["due"], a["status"], a["ticket"],
+                     a["severity"], a["incident_date"], a["closed"]) for a in r["actions"]])
+        if changed or removed:
+            self.generation += 1
+        return {"added": sum(1 for p in changed if str(p) not in known), "updated": sum(1 for p in changed
+                                                                                          if str(p) in known),
+                "removed": len(removed)}
+
+    @staticmethod
+    def _delete(db: sqlite3.Connection, file_id: str) -> None:
+        db.execute("DELETE FROM files WHERE id = ?", (file_id,))
+        db.execute("DELETE FROM docs WHERE id = ?", (file_id,))
+        db.execute("DELETE FROM actions WHERE file_id = ?", (file_id,))
+
+    def touch(self) -> None:
+        """Make the next request re-check the files (after the portal itself wrote one)."""
+        self._checked = 0.0
+
+    # -- reading -------------------------------------------------------------------------------------
+    def file(self, file_id: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+
+    def files(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM files ORDER BY date DESC, id").fetchall()
+
+    def search(self, query: str, limit: int = 1000) -> dict[str, str]:
+        """File id -> highlighted snippet, best matches first."""
+        terms = " ".join('"' + t.replace('"', '""') + '"' for t in query.split() if t.strip())
+        if not terms:
+            return {}
+        rows = self.db.execute(
+            "SELECT id, snippet(docs, 2, char(2), char(3), '…', 12) AS snip FROM docs WHERE docs MATCH ? "
+            "ORDER BY rank LIMIT ?", (terms, limit)).fetchall()
+        return {r["id"]: r["snip"] for r in rows}
+
+    def actions(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT a.*, f.path AS path, f.restricted AS restricted, "
+                               "f.allowed_groups AS allowed_groups FROM actions a JOIN files f ON f.id = a.file_id "
+                               "ORDER BY a.incident_date DESC, a.id").fetchall()

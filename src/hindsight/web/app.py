@@ -88,8 +88,10 @@ class Portal:
 
         return self.cached(("model", row["id"], row["version"]), lambda: read(Path(row["path"])))
 
-    def visible_rows(self, user: User) -> list:
-        return [r for r in self.index.files() if user.may_see(r["restricted"], r["allowed_groups"])]
+    def visible_rows(self, user: User, since: str | None = None, until: str | None = None) -> list:
+        key = ("rows", self.index.generation, user.groups, since, until)
+        return self.cached(key, lambda: self.index.query(user.groups, since=since, until=until, sort="date",
+                                                         limit=-1)[0])
 
     def render(self, name: str, request: Request, user: User, **ctx) -> HTMLResponse:
         tpl = self.env.get_template(name)
@@ -103,6 +105,8 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
     """The portal as an ASGI application (serve it with uvicorn, or test it with httpx)."""
     portal = Portal(config, auth or AuthSettings(), folder, refresh_seconds)
     portal.index.refresh(force=True)
+    if refresh_seconds > 0:
+        portal.index.watch(refresh_seconds)  # requests never wait for a folder scan
     app = FastAPI(title="Hindsight", version="0.1.0", docs_url="/api/docs", openapi_url="/api/openapi.json",
                   redoc_url=None, description="Postmortems as code: the same data as the pages and the CLI.")
     app.state.portal = portal
@@ -130,8 +134,8 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
                 resp = JSONResponse({"detail": "missing or wrong CSRF token; reload the page"}, status_code=403)
                 resp.headers.update(SECURITY_HEADERS)
                 return resp
-        if request.url.path != "/api/health" and not request.url.path.startswith("/static/"):
-            portal.index.refresh()
+        if refresh_seconds <= 0 and request.url.path != "/api/health" and not request.url.path.startswith("/static/"):
+            portal.index.refresh(force=True)  # no watcher: look at the files on every request
         resp = await call_next(request)
         resp.headers.update(SECURITY_HEADERS)
         if not token:
@@ -165,7 +169,7 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
     # -- the JSON API -------------------------------------------------------------------------------
     @app.get("/api/health", tags=["api"])
     def health(request: Request) -> dict[str, Any]:
-        return {"status": "ok", "postmortems": len(portal.visible_rows(user_of(request)))}
+        return {"status": "ok", "postmortems": portal.index.query(user_of(request).groups, limit=0)[1]}
 
     @app.get("/api/postmortems", tags=["api"])
     def api_postmortems(request: Request, q: str | None = None, severity: str | None = None,
@@ -188,7 +192,7 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
     @app.get("/api/actions", tags=["api"])
     def api_actions(request: Request, owner: str | None = None, status: str | None = None,
                     severity: str | None = None, overdue: bool = False) -> list[dict[str, Any]]:
-        return [_action_json(a) for a in action_rows(user_of(request), owner, status, severity, overdue)]
+        return [_action_json(a) for a in action_rows(user_of(request), owner, status, severity, overdue)[0]]
 
     @app.patch("/api/actions/{action_id:path}", tags=["api"])
     def api_patch_action(request: Request, action_id: str, change: ActionChange) -> JSONResponse:
@@ -206,34 +210,14 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
 
     # -- helpers shared by pages and API ----------------------------------------------------------------
     def listing(user: User, q, severity, status, since, until, tag, sort, page):
-        rows = portal.visible_rows(user)
-        snippets: dict[str, str] = {}
-        if q and q.strip():
-            snippets = portal.index.search(q)
-            order = {fid: i for i, fid in enumerate(snippets)}
-            rows = [r for r in rows if r["id"] in snippets]
-            if sort == "relevance" or sort == "date" and q:
-                rows.sort(key=lambda r: order[r["id"]])
-        if severity:
-            rows = [r for r in rows if (r["severity"] or "").upper() == severity.upper()]
-        if status:
-            rows = [r for r in rows if (r["status"] or "").lower() == status.lower()]
-        if since:
-            rows = [r for r in rows if r["date"] and r["date"] >= since.isoformat()]
-        if until:
-            rows = [r for r in rows if r["date"] and r["date"] <= until.isoformat()]
-        if tag:
-            t = tag.lower()
-            rows = [r for r in rows if t in (r["tags"] or "").lower() or t in (r["service"] or "").lower()]
-        if sort == "severity":
-            rows.sort(key=lambda r: (r["severity"] or "P9", r["date"] or ""))
-        elif sort == "title":
-            rows.sort(key=lambda r: (r["title"] or "").lower())
-        elif sort == "oldest":
-            rows.sort(key=lambda r: r["date"] or "")
-        total = len(rows)
-        start = (page - 1) * PAGE_SIZE
-        return rows[start:start + PAGE_SIZE], total, snippets
+        args = dict(q=q, severity=severity, status=status, since=since.isoformat() if since else None,
+                    until=until.isoformat() if until else None, tag=tag, sort=sort, limit=PAGE_SIZE,
+                    offset=(page - 1) * PAGE_SIZE)
+        # Results are kept until the index changes: popular searches cost one query per change.
+        key = ("query", portal.index.generation, user.groups, tuple(sorted(args.items())))
+        rows, total = portal.cached(key, lambda: portal.index.query(user.groups, **args))
+        snippets = {r["id"]: r["snip"] for r in rows if r["snip"] is not None}
+        return rows, total, snippets
 
     def findings_for(row) -> list:
         from ..lint.engine import check_text, make_settings
@@ -244,26 +228,18 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
 
         return portal.cached(("findings", row["id"], row["version"], dt.date.today()), make)
 
-    def action_rows(user: User, owner=None, status=None, severity=None, overdue=False) -> list[dict[str, Any]]:
+    def action_rows(user: User, owner=None, status=None, severity=None, overdue=False, file_id=None,
+                    limit=None) -> tuple[list[dict[str, Any]], int]:
         today = dt.date.today().isoformat()
+        rows, total = portal.index.visible_actions(user.groups, owner=owner, status=status, severity=severity,
+                                                   overdue_before=today if overdue else None, file_id=file_id,
+                                                   limit=limit)
         out = []
-        for a in portal.index.actions():
-            if not user.may_see(a["restricted"], a["allowed_groups"]):
-                continue
+        for a in rows:
             item = dict(a)
             item["overdue"] = bool(a["due"] and a["status"] not in ("DONE", "WONTFIX") and a["due"] < today)
-            if owner and (a["owner"] or "").lstrip("@").lower() != owner.lstrip("@").lower():
-                continue
-            if status == "open" and a["status"] in ("DONE", "WONTFIX"):
-                continue
-            if status and status != "open" and (a["status"] or "") != status.upper():
-                continue
-            if severity and (a["severity"] or "").upper() != severity.upper():
-                continue
-            if overdue and not item["overdue"]:
-                continue
             out.append(item)
-        return out
+        return out, total
 
     def current_action(action_id: str) -> dict[str, Any] | None:
         file_id = action_id.split("#", 1)[0]
@@ -327,19 +303,12 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
             lib.parse_month(month)
         except HindsightError as e:
             raise HTTPException(400, str(e)) from None
-        rows = portal.visible_rows(user)
-        key = ("review", month, portal.index.generation, dt.date.today(), frozenset(r["id"] for r in rows)
-               if any(r["restricted"] for r in rows) else "public")
-
-        def make():
-            first, nxt = lib.parse_month(month)
-            window = lib._add_months(first, -lib.TREND_MONTHS)
-            pms = [portal.model(r) for r in rows if r["date"] and window.isoformat() <= r["date"] < nxt.isoformat()]
-            older = [portal.model(r) for r in rows if r["date"] and r["date"] < window.isoformat()
-                     and r["date"] >= (window - dt.timedelta(days=lib.REPEAT_DAYS)).isoformat()]
-            return lib.compute(pms + older, month, dt.date.today(), portal.config)
-
-        return portal.cached(key, make)
+        first, nxt = lib.parse_month(month)
+        window = lib._add_months(first, -lib.TREND_MONTHS) - dt.timedelta(days=lib.REPEAT_DAYS)
+        rows = portal.visible_rows(user, since=window.isoformat(), until=(nxt - dt.timedelta(days=1)).isoformat())
+        key = ("review", month, portal.index.generation, dt.date.today(), user.groups)
+        return portal.cached(key, lambda: lib.compute([portal.model(r) for r in rows], month, dt.date.today(),
+                                                      portal.config))
 
     # -- pages --------------------------------------------------------------------------------------
     from . import pages

@@ -20,7 +20,7 @@ from typing import Any
 from .. import corpus
 from ..actions import rows_of
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (
@@ -30,11 +30,13 @@ CREATE TABLE IF NOT EXISTS files (
   total_actions INTEGER, open_actions INTEGER, error TEXT
 );
 CREATE INDEX IF NOT EXISTS files_date ON files(date);
+CREATE INDEX IF NOT EXISTS files_path ON files(path);
 CREATE TABLE IF NOT EXISTS actions (
   id TEXT PRIMARY KEY, file_id TEXT, line INTEGER, action TEXT, owner TEXT, due TEXT, status TEXT,
   ticket TEXT, severity TEXT, incident_date TEXT, closed TEXT
 );
 CREATE INDEX IF NOT EXISTS actions_file ON actions(file_id);
+CREATE INDEX IF NOT EXISTS actions_date ON actions(incident_date);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(id UNINDEXED, title, body, tokenize='porter unicode61');
 """
 
@@ -141,12 +143,14 @@ class Index:
                 if loaded.value is None:
                     continue
                 r = loaded.value
-                self._delete(db, r["id"])
+                if known:
+                    self._delete(db, r["id"])
                 cols = [k for k in r if k not in ("body", "actions")]
-                db.execute(f"INSERT INTO files ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                           [r[k] for k in cols])
-                db.execute("INSERT INTO docs (id, title, body) VALUES (?, ?, ?)", (r["id"], r["title"] or "",
-                                                                                    r["body"]))
+                cur = db.execute(f"INSERT INTO files ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                                 [r[k] for k in cols])
+                # The document's text shares the file row's rowid: deleting it later is a key lookup.
+                db.execute("INSERT INTO docs (rowid, id, title, body) VALUES (?, ?, ?, ?)",
+                           (cur.lastrowid, r["id"], r["title"] or "", r["body"]))
                 db.executemany("INSERT OR REPLACE INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
                     (a["id"], r["id"], a["line"], a["action"], a["owner"], a["due"], a["status"], a["ticket"],
                      a["severity"], a["incident_date"], a["closed"]) for a in r["actions"]])
@@ -158,9 +162,25 @@ class Index:
 
     @staticmethod
     def _delete(db: sqlite3.Connection, file_id: str) -> None:
+        row = db.execute("SELECT rowid FROM files WHERE id = ?", (file_id,)).fetchone()
+        if row is not None:
+            db.execute("DELETE FROM docs WHERE rowid = ?", (row[0],))
         db.execute("DELETE FROM files WHERE id = ?", (file_id,))
-        db.execute("DELETE FROM docs WHERE id = ?", (file_id,))
         db.execute("DELETE FROM actions WHERE file_id = ?", (file_id,))
+
+    def watch(self, interval: float) -> threading.Thread:
+        """Refresh in the background every `interval` seconds, so no request waits for a folder scan."""
+        def loop():
+            while True:
+                time.sleep(interval)
+                try:
+                    self.refresh(force=True)
+                except Exception:  # noqa: BLE001 - a failed scan is retried at the next tick
+                    continue
+
+        t = threading.Thread(target=loop, name="hindsight-index", daemon=True)
+        t.start()
+        return t
 
     def touch(self) -> None:
         """Make the next request re-check the files (after the portal itself wrote one)."""
@@ -173,15 +193,75 @@ class Index:
     def files(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM files ORDER BY date DESC, id").fetchall()
 
-    def search(self, query: str, limit: int = 1000) -> dict[str, str]:
-        """File id -> highlighted snippet, best matches first."""
-        terms = " ".join('"' + t.replace('"', '""') + '"' for t in query.split() if t.strip())
-        if not terms:
-            return {}
-        rows = self.db.execute(
-            "SELECT id, snippet(docs, 2, char(2), char(3), '…', 12) AS snip FROM docs WHERE docs MATCH ? "
-            "ORDER BY rank LIMIT ?", (terms, limit)).fetchall()
-        return {r["id"]: r["snip"] for r in rows}
+    # -- queries done in SQL: filters, visibility, order and pages ---------------------------------------
+    @staticmethod
+    def _visible(groups: frozenset[str], alias: str = "f") -> tuple[str, list]:
+        if not groups:
+            return f"{alias}.restricted = 0", []
+        marks = ", ".join("?" * len(groups))
+        return (f"({alias}.restricted = 0 OR EXISTS (SELECT 1 FROM json_each({alias}.allowed_groups) "
+                f"WHERE value IN ({marks})))", sorted(groups))
+
+    def query(self, groups: frozenset[str], *, q: str | None = None, severity: str | None = None,
+              status: str | None = None, since: str | None = None, until: str | None = None,
+              tag: str | None = None, sort: str = "date", limit: int = 25,
+              offset: int = 0) -> tuple[list[sqlite3.Row], int]:
+        """One page of the postmortems a user may see, with the total count; search snippets when `q`."""
+        where, params = self._visible(groups)
+        clauses, args = [where], list(params)
+        for col, value, op in (("severity", severity, "= ? COLLATE NOCASE"), ("status", status, "= ? COLLATE NOCASE"),
+                               ("date", since, ">= ?"), ("date", until, "<= ?")):
+            if value:
+                clauses.append(f"f.{col} {op}")
+                args.append(value)
+        if tag:
+            clauses.append("(f.tags LIKE ? OR f.service LIKE ?)")
+            args += [f"%{tag}%", f"%{tag}%"]
+        order = {"oldest": "f.date ASC, f.id", "severity": "f.severity ASC, f.date DESC",
+                 "title": "f.title COLLATE NOCASE ASC"}.get(sort, "f.date DESC, f.id")
+        terms = " ".join('"' + t.replace('"', '""') + '"' for t in (q or "").split() if t.strip())
+        if terms:
+            base = f"FROM docs JOIN files f ON f.rowid = docs.rowid WHERE docs MATCH ? AND {' AND '.join(clauses)}"
+            total = self.db.execute(f"SELECT count(*) {base}", [terms, *args]).fetchone()[0]
+            order = "rank" if sort == "relevance" else order  # newest first, like the list; rank on request
+            rows = self.db.execute(
+                f"SELECT f.*, snippet(docs, 2, char(2), char(3), '…', 12) AS snip {base} ORDER BY {order} "
+                "LIMIT ? OFFSET ?", [terms, *args, limit, offset]).fetchall()
+            return rows, total
+        base = f"FROM files f WHERE {' AND '.join(clauses)}"
+        total = self.db.execute(f"SELECT count(*) {base}", args).fetchone()[0]
+        rows = self.db.execute(f"SELECT f.*, NULL AS snip {base} ORDER BY {order} LIMIT ? OFFSET ?",
+                               [*args, limit, offset]).fetchall()
+        return rows, total
+
+    def visible_actions(self, groups: frozenset[str], *, owner: str | None = None, status: str | None = None,
+                        severity: str | None = None, overdue_before: str | None = None, file_id: str | None = None,
+                        limit: int | None = None) -> tuple[list[sqlite3.Row], int]:
+        where, params = self._visible(groups)
+        clauses, args = [where], list(params)
+        if owner:
+            clauses.append("ltrim(a.owner, '@') = ltrim(?, '@') COLLATE NOCASE")
+            args.append(owner)
+        if status == "open":
+            clauses.append("(a.status IS NULL OR a.status NOT IN ('DONE', 'WONTFIX'))")
+        elif status:
+            clauses.append("a.status = ?")
+            args.append(status.upper())
+        if severity:
+            clauses.append("a.severity = ? COLLATE NOCASE")
+            args.append(severity)
+        if overdue_before:
+            clauses.append("a.due < ? AND (a.status IS NULL OR a.status NOT IN ('DONE', 'WONTFIX'))")
+            args.append(overdue_before)
+        if file_id:
+            clauses.append("a.file_id = ?")
+            args.append(file_id)
+        base = f"FROM actions a JOIN files f ON f.id = a.file_id WHERE {' AND '.join(clauses)}"
+        total = self.db.execute(f"SELECT count(*) {base}", args).fetchone()[0]
+        sql = f"SELECT a.*, f.path AS path, f.version AS version {base} ORDER BY a.incident_date DESC, a.id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self.db.execute(sql, args).fetchall(), total
 
     def actions(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT a.*, f.path AS path, f.restricted AS restricted, "

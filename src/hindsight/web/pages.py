@@ -76,10 +76,11 @@ def register(app: FastAPI, portal: Portal, **h: Any) -> None:
 
         user = user_of(request)
         rows = portal.visible_rows(user)
-        assessed = lifecycle_rows(portal, rows)
+        assessed = portal.cached(("assessed", portal.index.generation, user.groups, dt.date.today()),
+                                 lambda: lifecycle_rows(portal, rows))
         late = [a for a in assessed if a.state == "late"]
         open_major = [r for r in rows if r["severity"] in ("P0", "P1") and (r["status"] or "") != "Complete"]
-        overdue = h["action_rows"](user, overdue=True)
+        overdue, overdue_total = h["action_rows"](user, overdue=True, limit=20)
         month = dt.date.today().strftime("%Y-%m")
         figures = h["review_data"](user, month)
         months = [t["month"] for t in figures["completion_trend"]]
@@ -88,7 +89,7 @@ def register(app: FastAPI, portal: Portal, **h: Any) -> None:
         missing = _missing(portal, rows)
         del review_lib
         return portal.render("home.html.j2", request, user, late=late, open_major=open_major[:20],
-                             overdue=overdue[:20], overdue_total=len(overdue), figures=figures, chart=chart,
+                             overdue=overdue, overdue_total=overdue_total, figures=figures, chart=chart,
                              missing=missing, total=len(rows))
 
     @app.get("/postmortems", response_class=HTMLResponse, include_in_schema=False)
@@ -112,8 +113,7 @@ def register(app: FastAPI, portal: Portal, **h: Any) -> None:
         found = h["findings_for"](row)
         doc = portal.cached(("doc", row["id"], row["version"], len(found)), lambda: document_html(
             Path(row["path"]).read_text(encoding="utf-8-sig"), found))
-        actions = h["action_rows"](user)
-        mine = [a for a in actions if a["file_id"] == row["id"]]
+        mine = h["action_rows"](user, file_id=row["id"])[0]
         return portal.render("postmortem.html.j2", request, user, row=row, pm=pm, doc=doc, findings=found,
                              actions=mine, audiences=list(AUDIENCES))
 
@@ -136,11 +136,8 @@ def register(app: FastAPI, portal: Portal, **h: Any) -> None:
     def actions(request: Request, owner: str | None = None, status: str | None = None,
                 severity: str | None = None, overdue: bool = False):
         user = user_of(request)
-        rows = h["action_rows"](user, owner, status, severity, overdue)
-        versions = {r["id"]: r["version"] for r in portal.visible_rows(user)}
-        for r in rows:
-            r["version"] = versions.get(r["file_id"])
-        ctx = dict(items=rows[:500], total=len(rows), owner=owner or "", status=status or "",
+        rows, total = h["action_rows"](user, owner, status, severity, overdue, limit=500)
+        ctx = dict(items=rows, total=total, owner=owner or "", status=status or "",
                    severity=severity or "", overdue=overdue, levels=portal.config.get("severity_levels"))
         name = "actions_results.html.j2" if request.headers.get("HX-Request") else "actions.html.j2"
         return portal.render(name, request, user, **ctx)

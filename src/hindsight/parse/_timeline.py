@@ -48,9 +48,15 @@ def _strip_sep(s: str) -> str:
     return _SEP.sub("", s, count=1).strip() if s else s
 
 
+_APPROX = re.compile(r"^(?:~|≈|approx(?:imately|\.)?\s+|around\s+|circa\s+|ca\.\s*|about\s+)\s*", re.I)
+_DOT_TIME = re.compile(r"^([01]?\d|2[0-3])\.([0-5]\d)(?=\s|:|$)")
+_PLAIN_RANGE = re.compile(r"^\s*(?:-|–|—|to|until)\s*")
+
+
 def leading_time(text: str) -> Lead | None:
     """`[08:47] x`, `**18:53** x`, `` `07:35` x``, `2:54 PM PST: x`, `2023-MM-DD: x` (unreadable)."""
     s = _unwrap_whole(_FOOTNOTE.sub("", text).strip())
+    s = _APPROX.sub("", s, count=1)
     for o, c in _WRAPS:
         if not s.startswith(o) or (o in "*_" and s.startswith(o * 2) and len(o) == 1):
             continue
@@ -76,11 +82,21 @@ def leading_time(text: str) -> Lead | None:
             return Lead(None, inner, _strip_sep(rest))
         break
     w = match_when(s)
+    if w is None and (m := _DOT_TIME.match(s)):
+        # "14.30 event": a European way to write 14:30.
+        w = match_when(f"{m.group(1)}:{m.group(2)}")
+        if w is not None:
+            w.end, w.text = m.end(), m.group(0)
     if w:
         rest = s[w.end:]
         if rest and rest[0] not in " \t:,-–—|).]":
             return None
         time_text = w.text
+        if w.has_time and (r := _PLAIN_RANGE.match(rest)):
+            w2 = match_when(rest, r.end())
+            if w2 and w2.has_time and w2.end < len(rest) and rest[w2.end] in " \t:,-–—|)":
+                time_text = f"{time_text}–{w2.text}"  # 14:30-14:45: a span, read at its start
+                rest = rest[w2.end:]
         if w.has_date and not w.has_time:
             # `2022-02-02 X: ...`, `2019-12-03 --:--`: a day, and a time nobody can read.
             m = re.match(r"\s+([^\s:]{1,6}|--:--)(?=:\s|\s*$)", rest)

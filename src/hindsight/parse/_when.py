@@ -247,6 +247,7 @@ def match_zone(s: str, pos: int):
     return None
 
 
+_ISO_OFFSET = re.compile(r"([+\-−])([01]\d):?([0-5]\d)(?![\d:])")
 _SKIP_SEP = re.compile(r"\s*(?:,\s*|T(?=\d)|\s+at\s+|\s+)")
 _PAREN = re.compile(r"\s*\(([^()]{1,40})\)")
 _RANGE = re.compile(r"\s*(?:to|until|-|–|—)\s*")
@@ -273,7 +274,12 @@ def match_when(s: str, pos: int = 0, *, date_kinds: tuple[str, ...] = ("iso", "m
         w.hour, w.minute, w.second, p = t
     if not d and not t:
         return None
-    z = match_zone(s, p)
+    m = _ISO_OFFSET.match(s, p) if t else None
+    if m:  # 2025-03-04T14:30:00+01:00
+        sign = -1 if m.group(1) in "-−" else 1
+        w.tz = dt.timezone(sign * dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3))))
+        p = m.end()
+    z = match_zone(s, p) if not m else None
     if z:
         w.tz, p = z
     if t:

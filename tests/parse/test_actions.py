@@ -71,6 +71,24 @@ def test_bullets_with_owner_due_ticket_in_text():
     assert (got[4].action, got[4].priority) == ("Include downloads in the smoke test", "HIGH")
 
 
+def test_metadata_written_in_the_text_is_read_and_removed_from_the_action():
+    got = items("""
+        - Add connection wait time alert (owner: @sre-team, due 2025-12-16)
+        - @erin: rotate the signing keys (due 2025-12-20)
+        - Drop the old index [OPS-12] — @frank, by 2025-12-30
+        - **Add the alert** (@carol) — https://github.com/acme/api/issues/7
+        - Fix the flaky probe *(@dave)*
+        - Retire the legacy queue (won't do)
+    """)
+    assert [(a.action, a.owner) for a in got] == [
+        ("Add connection wait time alert", "@sre-team"), ("rotate the signing keys", "@erin"),
+        ("Drop the old index", "@frank"), ("**Add the alert**", "@carol"),
+        ("Fix the flaky probe", "@dave"), ("Retire the legacy queue", None)]
+    assert [a.due for a in got[:3]] == [dt.date(2025, 12, 16), dt.date(2025, 12, 20), dt.date(2025, 12, 30)]
+    assert got[2].ticket == "OPS-12" and got[3].ticket_url == "https://github.com/acme/api/issues/7"
+    assert got[5].status == "WONTFIX"
+
+
 def test_headings_as_items_with_owner_in_the_heading():
     got = items("""
         #### 1) Cron cleanup scheduled `@malte_j`

@@ -61,9 +61,17 @@ _BARE_URL = re.compile(r"<?(https?://[^\s>)]+)>?")
 _HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9][\w.-]*[A-Za-z0-9_]|(?<![\w.])@[A-Za-z0-9]")
 _OWNER_LABEL = re.compile(r"\b(?:owner|owners|assignee|assigned to|owned by|dri)\s*(?:[:=]\s*|\s+(?=@))"
                           r"(@?[\w.-]+(?:\s+[A-Z][\w.-]+)?)", re.I)
-_DUE_LABEL = re.compile(r"\b(?:due(?: date)?|deadline|by|eta|target)\s*[:=]?\s*"
-                        r"((?:19|20)\d\d-\d\d-\d\d|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?(?:,? (?:19|20)\d\d)?)")
-_TRAILING_STATUS = re.compile(r"\s*[\(\[]\s*(done|in progress|wip|wontfix|won't fix|todo|complete|completed|"
+# A due date as written in prose: "2025-03-20", "March 20", "Mar. 20th, 2025".
+_DATE = r"(?:19|20)\d\d-\d\d-\d\d|(?-i:[A-Z])[a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?(?:,? (?:19|20)\d\d)?"
+_DUE_LABEL = re.compile(r"\b(?:due(?: date)?|deadline|by|eta|target)\s*[:=]?\s*(" + _DATE + ")", re.I)
+# Metadata written inside the action's text, removed from it once read: "(due 2025-03-20)",
+# "[owner: Bob]", "[OPS-12]", ", by 2025-03-20", "— @alice".
+_META_GROUP = re.compile(r"\s*[(\[]\s*(?:owner|owners|assignee|due(?: date)?|deadline|eta|by|ticket|status|"
+                         r"priority)\s*[:=]?[^)\]]*[)\]]|\s*\[\s*[A-Z][A-Z0-9]{1,9}-\d+\s*\]", re.I)
+_TRAILING_DUE = re.compile(r"[,;]?\s*(?:—|–|-)?\s*\b(?:due|by|deadline)\s*[:=]?\s*(?:" + _DATE + r")\s*\.?\s*$", re.I)
+_LEADING_OWNER = re.compile(r"^(@[A-Za-z0-9][\w.-]*)\s*[:—–-]\s+")
+_TRAILING_STATUS = re.compile(r"\s*[\(\[]\s*(done|in progress|wip|wontfix|won't fix|won't do|wont do|not planned|"
+                              r"dropped|todo|complete|completed|"
                               r"cancelled|canceled|ongoing|started)\s*[\)\]]\s*\.?\s*$", re.I)
 _LEADING_PRIORITY = re.compile(r"^\*\*(HIGH|MEDIUM|LOW|CRITICAL|P[0-4]|URGENT)\*\*\s*[:\-–—]?\s*", re.I)
 _BOLD_TITLE = re.compile(r"^\*\*(?P<title>[^*]{3,}?)\*\*\s*[:.\-–—]\s*(?P<rest>.*)$")
@@ -228,20 +236,31 @@ class ActionReader:
         if d.ticket is None:
             self._find_ticket(t, d)
         t = _strip_trailing_ticket(t, d)
-        m = _OWNER_LABEL.search(t)
+        m = _DUE_LABEL.search(t)
         if m:
-            d.owner = m.group(1).strip(" ,.;)")
-        else:
+            d.due_text = m.group(1)
+        m = _LEADING_OWNER.match(t)
+        if m:  # "@alice: add the alert"
+            d.owner = m.group(1)
+            t = t[m.end():]
+        m = _OWNER_LABEL.search(t)
+        if m and d.owner is None:
+            d.owner = m.group(1).strip(" ,.;)]")
+        # Metadata groups and a trailing due date are read; they are not part of the action.
+        t = _META_GROUP.sub("", t)
+        t = _TRAILING_DUE.sub("", t).strip()
+        if d.owner is None:
             handles = list(_HANDLE.finditer(t))
             if handles:
                 last = handles[-1]
                 tail = t[last.end():].strip(" `)*_.,;")
                 if not tail or heading:
                     d.owner = last.group(0)
-                    t = (t[:last.start()].rstrip(" `(*_—–-,") + " " + t[last.end():].lstrip(" `)*_")).strip()
-        m = _DUE_LABEL.search(t)
-        if m:
-            d.due_text = m.group(1)
+                    head = re.sub(r"[\s`(*_]*(?:—|–|-|,)?[\s`(]*$", "", t[:last.start()])
+                    if head.count("**") % 2:  # "**Add the alert** (@carol)": keep the bold closed
+                        head += "**"
+                    t = (head + " " + t[last.end():].lstrip(" `)*_")).strip()
+        t = t.replace("~~", "")
         m = _BOLD_TITLE.match(t)
         if m and m.group("rest"):
             t = m.group("title").strip()

@@ -79,14 +79,17 @@ def test_metadata_written_in_the_text_is_read_and_removed_from_the_action():
         - **Add the alert** (@carol) — https://github.com/acme/api/issues/7
         - Fix the flaky probe *(@dave)*
         - Retire the legacy queue (won't do)
-    """)
+        - Ensure the branchprotector run is not reverted: [#11134]
+    """ + "\n[#11134]: https://github.com/kubernetes/test-infra/pull/11134\n")
     assert [(a.action, a.owner) for a in got] == [
         ("Add connection wait time alert", "@sre-team"), ("rotate the signing keys", "@erin"),
         ("Drop the old index", "@frank"), ("**Add the alert**", "@carol"),
-        ("Fix the flaky probe", "@dave"), ("Retire the legacy queue", None)]
+        ("Fix the flaky probe", "@dave"), ("Retire the legacy queue", None),
+        ("Ensure the branchprotector run is not reverted", None)]
     assert [a.due for a in got[:3]] == [dt.date(2025, 12, 16), dt.date(2025, 12, 20), dt.date(2025, 12, 30)]
     assert got[2].ticket == "OPS-12" and got[3].ticket_url == "https://github.com/acme/api/issues/7"
     assert got[5].status == "WONTFIX"
+    assert (got[6].ticket, got[6].ticket_url) == ("#11134", "https://github.com/kubernetes/test-infra/pull/11134")
 
 
 def test_headings_as_items_with_owner_in_the_heading():

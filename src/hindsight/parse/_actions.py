@@ -361,10 +361,11 @@ def _strip_trailing_ticket(t: str, d: _Draft) -> str:
     if not d.ticket_url and not d.ticket:
         return t
     pats = [r"\s*[(\[]?\s*(?:see\s+)?" + re.escape(x) + r"\s*[)\]]?\s*\.?\s*$" for x in
-            (d.ticket_url or "", f"[{d.ticket}]({d.ticket_url})" if d.ticket_url else "", f"<{d.ticket_url}>")
+            (d.ticket_url or "", f"[{d.ticket}]({d.ticket_url})" if d.ticket_url else "", f"<{d.ticket_url}>",
+             f"[{d.ticket}]" if d.ticket else "")
             if x]
     for p in sorted(pats, key=len, reverse=True):
-        new = re.sub(r"\s*[—–-]?" + p, "", t)
+        new = re.sub(r"\s*[—–:-]?" + p, "", t)
         if new != t and new.strip():
             return new.strip()
     m = re.search(r"\s*\(\s*\[[^\]]*\]\([^)]*\)\s*\)\s*\.?$", t)

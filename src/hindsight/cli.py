@@ -568,26 +568,33 @@ def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link:
 
 
 @main.command()
-@click.option("--month", required=True, help="The month to review, YYYY-MM.")
+@click.argument("month_arg", metavar="[MONTH]", required=False)
+@click.option("--month", help="The month to review, YYYY-MM (default: the month before --today).")
 @click.option("--today", callback=_date, help="The date figures are computed as of (default: today).")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
 @click.option("--dir", "directory", type=click.Path(path_type=Path),
               help="Folder of postmortems (default: the incidents folder).")
 @_errors
-def review(month: str, today, fmt: str, output: Path | None, directory) -> None:
+def review(month_arg: str | None, month: str | None, today, fmt: str, output: Path | None, directory) -> None:
     """The monthly review: postmortems, completion rates and trend, metrics, themes, repeats.
 
     Every formula is written in the report and in docs/metrics.md. HTML is
     self-contained, with its charts as inline SVG.
 
-    Example: hindsight review --month 2026-01 --format html -o review-2026-01.html
+    MONTH (or --month) is YYYY-MM; without it, the month that ended last.
+
+    Example: hindsight review 2026-01 --format html -o review-2026-01.html
     """
     from . import corpus, register
     from . import review as lib
     from ._io import write_file
     from .review import report
 
+    if month_arg and month and month_arg != month:
+        raise click.UsageError(f"two months given ({month_arg} and --month {month}); give one")
+    today = today or dt.date.today()
+    month = month_arg or month or (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     config = _config()
     lib.parse_month(month)
     folder = directory or _relative(config.incidents_dir)
@@ -596,7 +603,7 @@ def review(month: str, today, fmt: str, output: Path | None, directory) -> None:
         if item.error:
             click.echo(f"hindsight: {item.error}", err=True)
     incidents = register.read(folder / config.get("register"), config.get("severity_levels"))
-    data = lib.compute([i.value for i in loaded if i.value is not None], month, today or dt.date.today(), config,
+    data = lib.compute([i.value for i in loaded if i.value is not None], month, today, config,
                        incidents)
     if fmt == "json":
         out = json.dumps(data, indent=2, ensure_ascii=False) + "\n"

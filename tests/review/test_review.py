@@ -158,3 +158,13 @@ def test_html_report_opens_in_a_browser_with_its_charts(repo, browser, tmp_path)
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 20000
     page.close()
+
+
+def test_the_month_as_an_argument_and_the_last_month_by_default(repo):
+    as_option = data("2026-03")
+    positional = review("2026-03", "--today", "2026-04-15", "--format", "json")
+    by_default = review("--today", "2026-04-15", "--format", "json")
+    assert json.loads(positional.stdout) == as_option == json.loads(by_default.stdout)
+    assert json.loads(review("--today", "2026-01-10", "--format", "json").stdout)["month"] == "2025-12"
+    clash = review("2026-03", "--month", "2026-02")
+    assert clash.exit_code == 2 and "two months given" in clash.output

@@ -4,49 +4,30 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import ConflictError, WriteError
 
+_EXISTS = "already exists; choose another title or date, or edit the existing file"
 
-def create_new(path: Path, text: str) -> None:
-    """Write `text` to a file that must not exist yet, atomically.
 
-    The text goes to a temporary file in the same folder, which is then
-    hard-linked into place: the link fails if the name exists, so a file that
-    appeared meanwhile is never overwritten, and readers never see half a file.
+def _stage(path: Path, data: bytes, place: Callable[[str], None]) -> None:
+    """Write `data` to a temporary file beside `path`, flushed to disk, then let `place` put it there.
+
+    Whatever `place` does (link, rename, or refuse), the temporary file never stays behind.
     """
-    folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
-        raise WriteError(f"cannot create the folder ({e.strerror}); check the path and permissions",
-                         path=folder) from None
-    if path.exists():
-        raise ConflictError("already exists; choose another title or date, or edit the existing file",
-                            path=path)
+        raise WriteError(f"cannot write in this folder ({e.strerror}); check its permissions",
+                         path=path.parent) from None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as e:
-        raise WriteError(f"cannot write in this folder ({e.strerror}); check its permissions", path=folder) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise ConflictError("already exists; choose another title or date, or edit the existing file",
-                                path=path) from None
-        except OSError:
-            # File systems without hard links: fall back to an exclusive create.
-            try:
-                with open(path, "x", encoding="utf-8", newline="\n") as f:
-                    f.write(text)
-            except FileExistsError:
-                raise ConflictError("already exists; choose another title or date, or edit the existing file",
-                                    path=path) from None
+        place(tmp)
     except OSError as e:
         raise WriteError(f"cannot write the file ({e.strerror})", path=path) from None
     finally:
@@ -56,6 +37,42 @@ def create_new(path: Path, text: str) -> None:
             pass
 
 
+def _mkdir(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WriteError(f"cannot create the folder ({e.strerror}); check the path and permissions",
+                         path=folder) from None
+
+
+def create_new(path: Path, text: str) -> None:
+    """Write `text` to a file that must not exist yet, atomically.
+
+    The text goes to a temporary file in the same folder, which is then
+    hard-linked into place: the link fails if the name exists, so a file that
+    appeared meanwhile is never overwritten, and readers never see half a file.
+    """
+    _mkdir(path.parent)
+    if path.exists():
+        raise ConflictError(_EXISTS, path=path)
+    data = text.encode("utf-8")
+
+    def place(tmp: str) -> None:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise ConflictError(_EXISTS, path=path) from None
+        except OSError:
+            # File systems without hard links: fall back to an exclusive create.
+            try:
+                with open(path, "xb") as f:
+                    f.write(data)
+            except FileExistsError:
+                raise ConflictError(_EXISTS, path=path) from None
+
+    _stage(path, data, place)
+
+
 def replace_text(path: Path, text: str, *, expected: bytes, bom: bool = False) -> None:
     """Replace a file's content atomically, refusing if it changed since it was read as `expected`.
 
@@ -63,7 +80,6 @@ def replace_text(path: Path, text: str, *, expected: bytes, bom: bool = False) -
     old file's permissions and then replaces it in one rename: readers see the
     old file or the new one, never a mix.
     """
-    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
     try:
         current = path.read_bytes()
     except OSError as e:
@@ -71,42 +87,18 @@ def replace_text(path: Path, text: str, *, expected: bytes, bom: bool = False) -
     if current != expected:
         raise ConflictError("the file changed on disk since it was read; nothing was written. Run the command "
                             "again on the new content", path=path)
-    try:
-        mode = path.stat().st_mode & 0o7777
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as e:
-        raise WriteError(f"cannot write next to the file ({e.strerror}); check the folder's permissions",
-                         path=path) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
+
+    def place(tmp: str) -> None:
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
         if path.read_bytes() != expected:  # a last look, just before the rename
-            raise ConflictError("the file changed on disk while it was being fixed; nothing was written",
+            raise ConflictError("the file changed on disk while it was being written; nothing was written",
                                 path=path)
         os.replace(tmp, path)
-    except OSError as e:
-        raise WriteError(f"cannot write the file ({e.strerror})", path=path) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+
+    _stage(path, (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"), place)
 
 
 def write_file(path: Path, data: bytes) -> None:
     """Write an output file (an invite, a report) atomically, replacing any previous one."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as e:
-        raise WriteError(f"cannot write in this folder ({e.strerror})", path=path.parent) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError as e:
-        raise WriteError(f"cannot write the file ({e.strerror})", path=path) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    _mkdir(path.parent)
+    _stage(path, data, lambda tmp: os.replace(tmp, path))

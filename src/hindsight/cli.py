@@ -106,11 +106,7 @@ def new(title: str, date, severity, author, start, end, directory: Path | None) 
 
 
 def _display(path: Path) -> str:
-    """The path relative to the working folder when it is inside it, as the user would type it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return str(_relative(path))
 
 
 @main.command()
@@ -539,7 +535,7 @@ def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link:
     """
     from . import share as lib
     from ._io import write_file
-    from .parse import decode, parse
+    from .parse import parse, read_text
 
     fmt = fmt or _FORMATS[audience][0]
     if fmt not in _FORMATS[audience]:
@@ -547,11 +543,7 @@ def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link:
     if webhook and audience != "company":
         raise HindsightError("--post sends the company summary to Slack; use it with --audience company")
     config = _config()
-    try:
-        data = file.read_bytes()
-    except OSError as e:
-        raise HindsightError(f"cannot read the file ({e.strerror}); check the path", path=file) from None
-    text = decode(data, file)
+    text = read_text(file)
     pm = parse(text, path=str(file))
     if audience == "leadership" and pm.severity not in ("P0", "P1"):
         click.echo(f"hindsight: the standard asks for a leadership brief for P0/P1; this is {pm.severity or 'unrated'}",

@@ -20,7 +20,7 @@ from ._io import replace_text
 from ._text import TextEdit, apply
 from .errors import ConflictError, HindsightError, WriteError
 from .model import ActionItem, CellSpan, Postmortem
-from .parse import decode, parse
+from .parse import decode, parse, read_bytes
 from .standard import ACTION_STATUSES
 
 STATUS_EMOJI = {"TODO": "🔲", "IN PROGRESS": "🔄", "DONE": "✅", "WONTFIX": "❌"}
@@ -139,12 +139,7 @@ def plan_action(text: str, pm: Postmortem, item_id: str, *, status: str | None =
 
 
 def _read_for_edit(path: Path, expected_version: str | None) -> tuple[bytes, str]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise HindsightError("no such file; check the path", path=path) from None
-    except OSError as e:
-        raise HindsightError(f"cannot read the file ({e.strerror})", path=path) from None
+    data = read_bytes(path)
     if expected_version is not None and version(data) != expected_version:
         raise ConflictError("the file changed since you read it; nothing was written. Reload it and try again",
                             path=path)

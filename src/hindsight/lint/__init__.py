@@ -6,9 +6,9 @@
 """
 
 from ._types import Edit, Finding, Fix
-from .engine import Settings, check_bytes, check_path, check_text, make_settings
+from .engine import Settings, check_path, check_text, make_settings
 from .fix import apply_fixes
 from .registry import Rule, all_rules, find_rule, select
 
-__all__ = ["Edit", "Finding", "Fix", "Rule", "Settings", "all_rules", "apply_fixes", "check_bytes", "check_path",
-           "check_text", "find_rule", "make_settings", "select"]
+__all__ = ["Edit", "Finding", "Fix", "Rule", "Settings", "all_rules", "apply_fixes", "check_path", "check_text",
+           "find_rule", "make_settings", "select"]

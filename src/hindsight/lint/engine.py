@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..errors import ConfigError, ReadError
+from ..errors import ConfigError
 from ..language import Lexicon
 from ._types import SEVERITIES, Context, Finding
 from .registry import Rule, find_rule, select
@@ -156,16 +156,6 @@ def _per_file_ignores(path: str, config: Config) -> list[str]:
 
 def check_path(path: Path, settings: Settings) -> list[Finding]:
     """Findings for one file; raises `ReadError` when it is not a readable text file."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ReadError(f"cannot read the file ({e.strerror}); check the path", path=path) from None
-    from ..parse._document import decode
+    from ..parse import read_text
 
-    return check_text(decode(data, path), str(path), settings)
-
-
-def check_bytes(data: bytes, path: str, settings: Settings) -> list[Finding]:
-    from ..parse._document import decode
-
-    return check_text(decode(data, path), path, settings)
+    return check_text(read_text(path), str(path), settings)

@@ -43,12 +43,9 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def _check_one(path: Path, settings: Settings, fix: bool, unsafe: bool) -> FileResult:
-    from ..parse import decode
+    from ..parse import decode, read_bytes
 
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ReadError(f"cannot read the file ({e.strerror}); check the path", path=path) from None
+    data = read_bytes(path)
     text = decode(data, path)
     findings = check_text(text, str(path), settings)
     result = FileResult(str(path), findings, digest=digest(data))

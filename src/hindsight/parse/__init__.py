@@ -1,7 +1,8 @@
 """Markdown postmortems in, `Postmortem` models out.
 
 `parse(text)` reads text and never raises; `read(path)` reads a file and raises
-`ReadError` when the file is missing, binary, not UTF-8 or too large.
+`ReadError` when the file is missing, binary, not UTF-8 or too large
+(`read_bytes` and `read_text` are its first steps, for callers that need them).
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._document import MAX_BYTES, decode, parse, read
+    from ._document import MAX_BYTES, decode, parse, read, read_bytes, read_text
 
-__all__ = ["MAX_BYTES", "decode", "parse", "read"]
+__all__ = ["MAX_BYTES", "decode", "parse", "read", "read_bytes", "read_text"]
 
 
 def __getattr__(name: str) -> Any:

@@ -93,11 +93,11 @@ def decode(data: bytes, path: str | Path) -> str:
                         "save the file as UTF-8 and try again", path=path, line=line) from None
 
 
-def read(path: str | Path) -> Postmortem:
-    """Read and parse one postmortem file."""
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, or a `ReadError` that says what is wrong with the path and what to do."""
     p = Path(path)
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise ReadError("no such file; check the path", path=p) from None
     except IsADirectoryError:
@@ -106,7 +106,16 @@ def read(path: str | Path) -> Postmortem:
         raise ReadError("permission denied; make the file readable", path=p) from None
     except OSError as e:
         raise ReadError(f"cannot read the file ({e.strerror}); check the path", path=p) from None
-    return parse(decode(data, p), path=str(path))
+
+
+def read_text(path: str | Path) -> str:
+    """A postmortem file's text: `read_bytes` then `decode`."""
+    return decode(read_bytes(path), path)
+
+
+def read(path: str | Path) -> Postmortem:
+    """Read and parse one postmortem file."""
+    return parse(read_text(path), path=str(path))
 
 
 def parse(text: str, path: str | None = None) -> Postmortem:

@@ -83,10 +83,16 @@ class Portal:
                 self._cache.popitem(last=False)
         return value
 
-    def model(self, row) -> Any:
-        from ..parse import read
+    def text(self, row) -> str:
+        """The file's text, read once per version for the model, its findings, its page and its shares."""
+        from ..parse import read_text
 
-        return self.cached(("model", row["id"], row["version"]), lambda: read(Path(row["path"])))
+        return self.cached(("text", row["id"], row["version"]), lambda: read_text(row["path"]))
+
+    def model(self, row) -> Any:
+        from ..parse import parse
+
+        return self.cached(("model", row["id"], row["version"]), lambda: parse(self.text(row), path=row["path"]))
 
     def visible_rows(self, user: User, since: str | None = None, until: str | None = None) -> list:
         key = ("rows", self.index.generation, user.groups, since, until)
@@ -222,11 +228,8 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
     def findings_for(row) -> list:
         from ..lint.engine import check_text, make_settings
 
-        def make():
-            text = Path(row["path"]).read_text(encoding="utf-8-sig")
-            return check_text(text, row["path"], make_settings(portal.config, today=dt.date.today()))
-
-        return portal.cached(("findings", row["id"], row["version"], dt.date.today()), make)
+        return portal.cached(("findings", row["id"], row["version"], dt.date.today()), lambda: check_text(
+            portal.text(row), row["path"], make_settings(portal.config, today=dt.date.today())))
 
     def action_rows(user: User, owner=None, status=None, severity=None, overdue=False, file_id=None,
                     limit=None) -> tuple[list[dict[str, Any]], int]:

@@ -46,9 +46,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(id UNINDEXED, title, body, to
 def _row(path: Path) -> dict[str, Any]:
     """Everything the index keeps about one file (run in worker processes)."""
     from ..edit import version
-    from ..parse import decode, parse
+    from ..parse import decode, parse, read_bytes
 
-    data = path.read_bytes()
+    data = read_bytes(path)
     st = path.stat()
     pm = parse(decode(data, path), path=str(path))
     fm = pm.front_matter

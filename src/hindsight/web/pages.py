@@ -111,8 +111,8 @@ def register(app: FastAPI, portal: Portal, **h: Any) -> None:
         row = h["row_or_404"](file_id, user)
         pm = portal.model(row)
         found = h["findings_for"](row)
-        doc = portal.cached(("doc", row["id"], row["version"], len(found)), lambda: document_html(
-            Path(row["path"]).read_text(encoding="utf-8-sig"), found))
+        doc = portal.cached(("doc", row["id"], row["version"], len(found)),
+                            lambda: document_html(portal.text(row), found))
         mine = h["action_rows"](user, file_id=row["id"])[0]
         return portal.render("postmortem.html.j2", request, user, row=row, pm=pm, doc=doc, findings=found,
                              actions=mine, audiences=list(AUDIENCES))
@@ -124,9 +124,8 @@ def register(app: FastAPI, portal: Portal, **h: Any) -> None:
         if audience not in AUDIENCES:
             raise HTTPException(404, "no such audience")
         row = h["row_or_404"](file_id, user_of(request))
-        text = Path(row["path"]).read_text(encoding="utf-8-sig")
         try:
-            out = share.render(portal.model(row), text, audience, AUDIENCES[audience], portal.config)
+            out = share.render(portal.model(row), portal.text(row), audience, AUDIENCES[audience], portal.config)
         except HindsightError as e:
             raise HTTPException(403, str(e)) from None
         media = "text/html" if AUDIENCES[audience] == "html" else "text/plain"

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import corpus
+from .standard import CLOSED_STATUSES
 
 if TYPE_CHECKING:
     from .model import Postmortem
 
 FORMULA = "completion rate = DONE / (all - WONTFIX)"
-CLOSED = ("DONE", "WONTFIX")
 
 
 def rows_of(pm: Postmortem) -> list[dict[str, Any]]:
@@ -39,7 +39,7 @@ def with_overdue(rows: Iterable[dict[str, Any]], today: dt.date) -> list[dict[st
     out = []
     for r in rows:
         r = dict(r)
-        r["overdue"] = bool(r["due"] and r["status"] not in CLOSED and dt.date.fromisoformat(r["due"]) < today)
+        r["overdue"] = bool(r["due"] and r["status"] not in CLOSED_STATUSES and dt.date.fromisoformat(r["due"]) < today)
         out.append(r)
     return out
 
@@ -67,7 +67,7 @@ def filter_rows(rows: list[dict[str, Any]], *, owner: str | None = None, status:
     for r in rows:
         if owner and (r["owner"] or "").lstrip("@").lower() != owner.lstrip("@").lower():
             continue
-        if want_status == "open" and r["status"] in CLOSED:
+        if want_status == "open" and r["status"] in CLOSED_STATUSES:
             continue
         if want_status and want_status != "open" and r["status"] != want_status:
             continue

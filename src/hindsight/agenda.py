@@ -62,8 +62,8 @@ def markdown(pm: Postmortem, *, when: dt.datetime | None = None, attendees: list
         out += ["", "Five whys:"] + [f"{i}. {w.question} {w.answer}".rstrip()
                                      for i, w in enumerate(pm.root_cause.five_whys, start=1)]
     out += ["", box(4), ""]
-    open_items = [a for a in pm.action_items if a.status not in ("DONE", "WONTFIX")]
-    out += [f"- {a.id}: {a.action} ({a.status or 'no status'})" for a in open_items] or ["- No open action items."]
+    out += ([f"- {a.id}: {a.action} ({a.status or 'no status'})" for a in pm.open_action_items]
+            or ["- No open action items."])
     out += ["", box(5), ""]
     gaps = [a for a in pm.action_items if not a.owner or not (a.due or a.due_text)]
     out += [f"- {a.id}: {a.action} — needs " + " and ".join(

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from .register import Incident
 
 UTC = dt.timezone.utc
-CLOSED = ("DONE", "WONTFIX")
 
 
 @dataclass(frozen=True)
@@ -145,7 +144,7 @@ def assess(pm: Postmortem, policy: Policy, today: dt.date) -> Assessment:
         a.state = "done"
         return a
     if index == n - 2:
-        open_items = [x for x in pm.action_items if x.status not in CLOSED]
+        open_items = pm.open_action_items
         dated = sorted(x.due for x in open_items if x.due)
         if not open_items:
             a.next_step = f"mark {policy.statuses[-1]}: every action item is closed"

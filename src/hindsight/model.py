@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from .standard import ACTION_STATUSES, SEVERITIES  # noqa: F401  (re-exported)
+from .standard import ACTION_STATUSES, CLOSED_STATUSES, SEVERITIES  # noqa: F401  (re-exported)
 
 DateTime = Annotated[
     dt.datetime,
@@ -150,6 +150,14 @@ class ActionItem(_Model):
     line: int
     end_line: int
 
+    @property
+    def is_open(self) -> bool:
+        """Not DONE or WONTFIX (no status, or one outside the standard's four, is open)."""
+        return self.status not in CLOSED_STATUSES
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.due is not None and self.due < today and self.is_open
+
 
 class Postmortem(_Model):
     """A postmortem as read from its Markdown file."""
@@ -184,7 +192,7 @@ class Postmortem(_Model):
 
     @property
     def open_action_items(self) -> list[ActionItem]:
-        return [a for a in self.action_items if a.status not in ("DONE", "WONTFIX")]
+        return [a for a in self.action_items if a.is_open]
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return self.model_dump_json(indent=indent)

@@ -2,6 +2,8 @@
 
 #: Action-item statuses (section 5).
 ACTION_STATUSES = ("TODO", "IN PROGRESS", "DONE", "WONTFIX")
+#: The statuses that close an action item: done, or decided against. Every other one is open.
+CLOSED_STATUSES = ("DONE", "WONTFIX")
 #: Severity levels of the classification table (section 3).
 SEVERITIES = ("P0", "P1", "P2", "P3")
 #: Document statuses of the lifecycle, in order (section 4).

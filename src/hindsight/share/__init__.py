@@ -177,7 +177,7 @@ def _ask(pm: Postmortem) -> str:
     ask = pm.front_matter.get("ask")
     if isinstance(ask, str) and ask.strip():
         return ask.strip()
-    open_items = [a for a in pm.action_items if a.status not in ("DONE", "WONTFIX")]
+    open_items = pm.open_action_items
     unowned = [a for a in open_items if not a.owner or not a.due]
     if unowned:
         return (f"Name an owner and a date for {len(unowned)} action item{'s' * (len(unowned) != 1)} that have "

@@ -21,8 +21,10 @@ from jinja2 import Environment, FunctionLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict
 
 from .. import lifecycle
+from ..actions import with_overdue
 from ..config import Config
 from ..errors import ConflictError, HindsightError
+from ..standard import ACTION_STATUSES
 from .auth import AuthSettings, User
 from .index import Index
 
@@ -66,6 +68,7 @@ class Portal:
         self.index = Index(self.folder, config.root / ".hindsight" / "index.sqlite", refresh_seconds)
         self.env = Environment(loader=FunctionLoader(_template), autoescape=select_autoescape(default=True))
         self.env.filters["rate"] = lambda v: "n/a" if v is None else f"{v:.0%}"
+        self.env.globals["action_statuses"] = ACTION_STATUSES
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.write_lock = threading.Lock()
@@ -233,16 +236,11 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
 
     def action_rows(user: User, owner=None, status=None, severity=None, overdue=False, file_id=None,
                     limit=None) -> tuple[list[dict[str, Any]], int]:
-        today = dt.date.today().isoformat()
+        today = dt.date.today()
         rows, total = portal.index.visible_actions(user.groups, owner=owner, status=status, severity=severity,
-                                                   overdue_before=today if overdue else None, file_id=file_id,
-                                                   limit=limit)
-        out = []
-        for a in rows:
-            item = dict(a)
-            item["overdue"] = bool(a["due"] and a["status"] not in ("DONE", "WONTFIX") and a["due"] < today)
-            out.append(item)
-        return out, total
+                                                   overdue_before=today.isoformat() if overdue else None,
+                                                   file_id=file_id, limit=limit)
+        return with_overdue(rows, today), total
 
     def current_action(action_id: str) -> dict[str, Any] | None:
         file_id = action_id.split("#", 1)[0]
@@ -251,7 +249,8 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
         frow = portal.index.file(file_id)
         if row is None or frow is None:
             return None
-        return _action_json(dict(row) | {"path": frow["path"], "version": frow["version"]})
+        return _action_json(with_overdue([dict(row) | {"path": frow["path"], "version": frow["version"]}],
+                                         dt.date.today())[0])
 
     def edit_action(user: User, action_id: str, change: dict[str, Any]) -> dict[str, Any]:
         from ..edit import set_action
@@ -303,10 +302,9 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
         from .. import review as lib
 
         try:
-            lib.parse_month(month)
+            first, nxt = lib.parse_month(month)
         except HindsightError as e:
             raise HTTPException(400, str(e)) from None
-        first, nxt = lib.parse_month(month)
         window = lib._add_months(first, -lib.TREND_MONTHS) - dt.timedelta(days=lib.REPEAT_DAYS)
         rows = portal.visible_rows(user, since=window.isoformat(), until=(nxt - dt.timedelta(days=1)).isoformat())
         key = ("review", month, portal.index.generation, dt.date.today(), user.groups)
@@ -329,11 +327,11 @@ def _row_json(r, snippet: str | None = None) -> dict[str, Any]:
 
 
 def _action_json(a: dict[str, Any]) -> dict[str, Any]:
-    today = dt.date.today().isoformat()
+    """An action row (with `overdue`) in the CLI's JSON shape."""
     return {"id": a["id"], "path": a.get("path"), "line": a["line"], "action": a["action"], "owner": a["owner"],
             "due": a["due"], "status": a["status"], "ticket": a["ticket"], "severity": a["severity"],
             "incident_date": a["incident_date"],
-            "overdue": bool(a["due"] and a["status"] not in ("DONE", "WONTFIX") and a["due"] < today),
+            "overdue": a["overdue"],
             **({"version": a["version"]} if "version" in a else {})}
 
 

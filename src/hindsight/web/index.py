@@ -19,8 +19,11 @@ from typing import Any
 
 from .. import corpus
 from ..actions import rows_of
+from ..standard import CLOSED_STATUSES
 
 SCHEMA_VERSION = 5
+# An open action item, as SQL (the statuses are the standard's constants, not user input).
+_OPEN = f"(a.status IS NULL OR a.status NOT IN ({', '.join(repr(s) for s in CLOSED_STATUSES)}))"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (
@@ -258,7 +261,7 @@ class Index:
             clauses.append("ltrim(a.owner, '@') = ltrim(?, '@') COLLATE NOCASE")
             args.append(owner)
         if status == "open":
-            clauses.append("(a.status IS NULL OR a.status NOT IN ('DONE', 'WONTFIX'))")
+            clauses.append(_OPEN)
         elif status:
             clauses.append("a.status = ?")
             args.append(status.upper())
@@ -266,7 +269,7 @@ class Index:
             clauses.append("a.severity = ? COLLATE NOCASE")
             args.append(severity)
         if overdue_before:
-            clauses.append("a.due < ? AND (a.status IS NULL OR a.status NOT IN ('DONE', 'WONTFIX'))")
+            clauses.append(f"a.due < ? AND {_OPEN}")
             args.append(overdue_before)
         if file_id:
             clauses.append("a.file_id = ?")

@@ -179,7 +179,7 @@ class ActionItemOverdue(Rule):
         if ctx.today is None:
             return
         for a in ctx.pm.action_items:
-            if a.due and a.due < ctx.today and a.status not in ("DONE", "WONTFIX"):
+            if a.overdue(ctx.today):
                 days = (ctx.today - a.due).days
                 yield self.finding(ctx, a.line, f"`{_short(a.action)}` was due {a.due} ({days} day"
                                                 f"{'s' if days != 1 else ''} ago) and is {a.status or 'not done'}")

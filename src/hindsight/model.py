@@ -191,6 +191,11 @@ class Postmortem(_Model):
     diagnostics: list[Diagnostic] = []
 
     @property
+    def restricted(self) -> bool:
+        """Front matter says `classification: restricted`: only its `allowed_groups` may see it."""
+        return str(self.front_matter.get("classification", "")).strip().lower() == "restricted"
+
+    @property
     def open_action_items(self) -> list[ActionItem]:
         return [a for a in self.action_items if a.is_open]
 

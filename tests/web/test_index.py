@@ -48,3 +48,26 @@ def test_search_pages_are_newest_first_with_snippets_and_hide_restricted(tmp_pat
     rows, _ = index.query(frozenset(), q="replica primary", sort="relevance", limit=100)
     assert {r["id"] for r in rows} == set(matching)
     assert index.query(frozenset(), q="zebracorn")[1] == 0
+
+
+def test_an_unreadable_file_leaves_every_query_and_is_not_read_again_until_it_changes(tmp_path):
+    folder = tmp_path / "docs" / "incidents"
+    folder.mkdir(parents=True)
+    good = write(folder, 1, "The replica lagged.")
+    broken = write(folder, 2, "The replica lagged again.")
+    index = Index(folder, tmp_path / ".hindsight" / "index.sqlite", refresh_seconds=0)
+    index.refresh()
+    assert index.query(frozenset(), q="replica")[1] == 2
+
+    path = folder / f"{broken}.md"
+    path.write_bytes(b"\x00\x01binary" * 100)  # replaced by something that is not a postmortem
+    assert index.refresh(force=True) == {"added": 0, "updated": 1, "removed": 0}
+    rows, total = index.query(frozenset(), q="replica")
+    assert total == 1 and [r["id"] for r in rows] == [good]  # its old text is not served
+    assert index.query(frozenset())[1] == 1 and index.file(broken) is None
+    assert "binary file" in index.db.execute("SELECT error FROM files WHERE id = ?", (broken,)).fetchone()[0]
+    assert index.refresh(force=True) == {"added": 0, "updated": 0, "removed": 0}  # not re-read while unchanged
+
+    write(folder, 2, "The replica lagged once more.")
+    assert index.refresh(force=True)["updated"] == 1
+    assert index.query(frozenset(), q="replica")[1] == 2

@@ -197,7 +197,7 @@ def leadership_html(pm: Postmortem, link: str | None) -> str:
 
 def status_page(pm: Postmortem, config: Config) -> str:
     """The external update: what happened, when, impact, what we are doing; nothing internal."""
-    if str(pm.front_matter.get("classification", "")).strip().lower() == "restricted":
+    if pm.restricted:
         raise HindsightError("this postmortem's classification is restricted; it cannot be shared on the "
                              "status page", path=pm.path)
     r = Redactor.from_config(config)

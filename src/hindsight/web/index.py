@@ -53,7 +53,8 @@ def _row(path: Path) -> dict[str, Any]:
 
     data = read_bytes(path)
     st = path.stat()
-    pm = parse(decode(data, path), path=str(path))
+    text = decode(data, path)
+    pm = parse(text, path=str(path))
     fm = pm.front_matter
     groups = fm.get("allowed_groups") or []
     tags = fm.get("tags") or []
@@ -63,13 +64,13 @@ def _row(path: Path) -> dict[str, Any]:
         "title": pm.title, "date": pm.date.isoformat() if pm.date else None, "severity": pm.severity,
         "status": pm.status, "end_at": pm.end.isoformat() if pm.end else None,
         "duration_minutes": pm.duration_minutes,
-        "restricted": int(str(fm.get("classification", "")).strip().lower() == "restricted"),
+        "restricted": int(pm.restricted),
         "allowed_groups": json.dumps(groups if isinstance(groups, list) else [groups]),
         "tags": json.dumps(tags if isinstance(tags, list) else [tags]),
         "service": ", ".join(service) if isinstance(service, list) else str(service),
         "summary": pm.summary[:600], "total_actions": len(pm.action_items),
         "open_actions": len(pm.open_action_items), "error": None,
-        "body": data.decode("utf-8", "replace"), "actions": rows_of(pm),
+        "body": text, "actions": rows_of(pm),
     }
 
 
@@ -145,11 +146,17 @@ class Index:
             for file_id in removed:
                 self._delete(db, file_id)
             for loaded in rows:
+                if known:
+                    self._delete(db, loaded.path.stem)
                 if loaded.value is None:
+                    # Unreadable (binary, not UTF-8, too large): kept with its error, so it is not re-read
+                    # at every scan and its old content is not served; it stays out of every query.
+                    st = on_disk[str(loaded.path)]
+                    db.execute("INSERT INTO files (id, path, mtime_ns, size, restricted, error) VALUES "
+                               "(?, ?, ?, ?, 0, ?)", (loaded.path.stem, str(loaded.path), st.st_mtime_ns,
+                                                      st.st_size, loaded.error))
                     continue
                 r = loaded.value
-                if known:
-                    self._delete(db, r["id"])
                 cols = [k for k in r if k not in ("body", "actions")]
                 cur = db.execute(f"INSERT INTO files ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                                  [r[k] for k in cols])
@@ -193,7 +200,7 @@ class Index:
 
     # -- reading -------------------------------------------------------------------------------------
     def file(self, file_id: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+        return self.db.execute("SELECT * FROM files WHERE id = ? AND error IS NULL", (file_id,)).fetchone()
 
     def files(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM files ORDER BY date DESC, id").fetchall()
@@ -201,10 +208,11 @@ class Index:
     # -- queries done in SQL: filters, visibility, order and pages ---------------------------------------
     @staticmethod
     def _visible(groups: frozenset[str], alias: str = "f") -> tuple[str, list]:
+        readable = f"{alias}.error IS NULL"
         if not groups:
-            return f"{alias}.restricted = 0", []
+            return f"{readable} AND {alias}.restricted = 0", []
         marks = ", ".join("?" * len(groups))
-        return (f"({alias}.restricted = 0 OR EXISTS (SELECT 1 FROM json_each({alias}.allowed_groups) "
+        return (f"{readable} AND ({alias}.restricted = 0 OR EXISTS (SELECT 1 FROM json_each({alias}.allowed_groups) "
                 f"WHERE value IN ({marks})))", sorted(groups))
 
     def query(self, groups: frozenset[str], *, q: str | None = None, severity: str | None = None,

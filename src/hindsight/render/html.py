@@ -57,14 +57,19 @@ def strip_comments(text: str) -> str:
     return "\n".join(x for x in out if x is not None)
 
 
-def strip_front_matter(text: str) -> str:
+def split_front_matter(text: str) -> tuple[int, str]:
+    """How many lines a leading `---` or `+++` front-matter block takes, and the text after it."""
     lines = text.lstrip("\ufeff").split("\n")
     if lines and lines[0].strip() in ("---", "+++"):
         fence = lines[0].strip()
         for i in range(1, len(lines)):
             if lines[i].strip() == fence:
-                return "\n".join(lines[i + 1:])
-    return text
+                return i + 1, "\n".join(lines[i + 1:])
+    return 0, text
+
+
+def strip_front_matter(text: str) -> str:
+    return split_front_matter(text)[1]
 
 
 def to_html(markdown: str) -> str:

@@ -68,7 +68,15 @@ def markdown(r: dict[str, Any]) -> str:
 
 
 def html(r: dict[str, Any], levels: list[str]) -> str:
-    from ..render.html import page, to_html
+    """The review as a self-contained page."""
+    from ..render.html import page
+
+    return page(f"Monthly postmortem review: {r['month']}", html_body(r, levels))
+
+
+def html_body(r: dict[str, Any], levels: list[str]) -> str:
+    """The review's HTML body, its charts (inline SVG) after the summary table."""
+    from ..render.html import to_html
     from . import charts
 
     months = [t["month"] for t in r["completion_trend"]]
@@ -79,5 +87,4 @@ def html(r: dict[str, Any], levels: list[str]) -> str:
     figures = "".join(f'<figure class="chart">{svg}</figure>' for svg in svgs)
     # Charts after the summary table, before the details.
     marker = "<h2>Missing or late</h2>"
-    body = body.replace(marker, f"<h2>Charts</h2>{figures}{marker}", 1) if marker in body else body + figures
-    return page(f"Monthly postmortem review: {r['month']}", body)
+    return body.replace(marker, f"<h2>Charts</h2>{figures}{marker}", 1) if marker in body else body + figures

@@ -19,17 +19,10 @@ AUDIENCES = {"engineering": "html", "company": "mrkdwn", "leadership": "html", "
 
 def document_html(text: str, findings: list) -> str:
     """The postmortem rendered safely, each lint finding placed right after the block it concerns."""
-    from ..render.html import _md, strip_comments
+    from ..render.html import _md, split_front_matter, strip_comments
 
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
-    offset = 0
-    if lines and lines[0].strip() in ("---", "+++"):
-        fence = lines[0].strip()
-        for i in range(1, len(lines)):
-            if lines[i].strip() == fence:
-                offset = i + 1
-                break
-    body = strip_comments("\n".join(lines[offset:]))
+    offset, body = split_front_matter(text.lstrip("\ufeff").replace("\r\n", "\n"))
+    body = strip_comments(body)
     md = _md()
     tokens = md.parse(body)
     by_line: dict[int, list] = {}
@@ -72,8 +65,6 @@ def register(app: FastAPI, portal: Portal, **h: Any) -> None:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request):
-        from .. import review as review_lib
-
         user = user_of(request)
         rows = portal.visible_rows(user)
         assessed = portal.cached(("assessed", portal.index.generation, user.groups, dt.date.today()),
@@ -86,8 +77,7 @@ def register(app: FastAPI, portal: Portal, **h: Any) -> None:
         months = [t["month"] for t in figures["completion_trend"]]
         chart = portal.cached(("home-chart", month, portal.index.generation, len(rows)), lambda: _chart(
             months, figures, portal))
-        missing = _missing(portal, rows)
-        del review_lib
+        missing = _missing(portal)
         return portal.render("home.html.j2", request, user, late=late, open_major=open_major[:20],
                              overdue=overdue, overdue_total=overdue_total, figures=figures, chart=chart,
                              missing=missing, total=len(rows))
@@ -195,13 +185,12 @@ def register(app: FastAPI, portal: Portal, **h: Any) -> None:
 
     @app.get("/review/{month}", response_class=HTMLResponse, include_in_schema=False)
     def review(request: Request, month: str):
-        from ..render.html import to_html
         from ..review import report
 
         user = user_of(request)
         data = h["review_data"](user, month)
         body = portal.cached(("review-html", month, portal.index.generation, id(data)),
-                             lambda: _review_body(data, portal, to_html, report))
+                             lambda: report.html_body(data, list(portal.config.get("severity_levels"))))
         return portal.render("review.html.j2", request, user, month=month, body=body)
 
 
@@ -212,7 +201,7 @@ def _date(value: str | None) -> dt.date | None:
         raise HTTPException(400, f"`{value}` is not a date; write YYYY-MM-DD") from None
 
 
-def _missing(portal: Portal, rows: list) -> list:
+def _missing(portal: Portal) -> list:
     from .. import lifecycle, register
 
     try:
@@ -228,14 +217,3 @@ def _chart(months: list[str], figures: dict, portal: Portal) -> str:
 
     return charts.severity_by_month(months, figures["severity_by_month"], list(portal.config.get("severity_levels")))
 
-
-def _review_body(data: dict, portal: Portal, to_html, report) -> str:
-    from ..review import charts
-
-    months = [t["month"] for t in data["completion_trend"]]
-    svgs = [charts.severity_by_month(months, data["severity_by_month"], list(portal.config.get("severity_levels"))),
-            charts.completion_trend([(t["month"], t["completion_rate"]) for t in data["completion_trend"]]),
-            charts.themes([(t["name"], t["count"]) for t in data["themes"][:12]])]
-    body = to_html(report.markdown(data))
-    figures = "".join(f'<figure class="chart">{s}</figure>' for s in svgs)
-    return re.sub(r"(<h2>Missing or late</h2>)", f"<h2>Charts</h2>{figures}\\1", body, count=1)

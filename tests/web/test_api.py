@@ -161,3 +161,30 @@ def test_the_index_is_a_copy_rebuilt_and_refreshed(serve, site):
             p.unlink()
     c2 = serve().client()
     assert c2.get("/api/postmortems").json()["total"] == 4 and index.exists()
+
+
+def test_cached_home_chart_and_review_page_are_never_shared_across_groups(serve, site):
+    import datetime as dt
+    import re
+
+    from .conftest import RESTRICTED
+
+    today = dt.date.today().isoformat()
+    for group, sev in (("legal", "P0"), ("finance", "P3")):
+        text = RESTRICTED.replace("[security]", f"[{group}]").replace("2026-03-20", today).replace("P1", sev)
+        (site / "docs" / "incidents" / f"{today}-{group}-only.md").write_text(
+            text.replace("Zebracorn credential leak", f"{group} only"), encoding="utf-8")
+    s = serve(header_auth())
+    legal = s.client(**{"X-Forwarded-User": "lee", "X-Forwarded-Groups": "legal"})
+    finance = s.client(**{"X-Forwarded-User": "fin", "X-Forwarded-Groups": "finance"})
+    assert legal.get("/api/health").json() == finance.get("/api/health").json()  # as many postmortems each
+
+    def chart(c):
+        return re.search(r"<svg.*?</svg>", c.get("/").text, re.S).group(0)
+
+    # Legal's P0 this month is in its chart; finance's chart has a P3 instead, even right after.
+    assert chart(legal) != chart(finance)
+    month = today[:7]
+    assert "legal only" in legal.get(f"/review/{month}").text
+    page = finance.get(f"/review/{month}").text
+    assert "finance only" in page and "legal only" not in page

@@ -75,8 +75,8 @@ def register(app: FastAPI, portal: Portal, **h: Any) -> None:
         month = dt.date.today().strftime("%Y-%m")
         figures = h["review_data"](user, month)
         months = [t["month"] for t in figures["completion_trend"]]
-        chart = portal.cached(("home-chart", month, portal.index.generation, len(rows)), lambda: _chart(
-            months, figures, portal))
+        chart = portal.cached(("home-chart", month, portal.index.generation, dt.date.today(), user.groups),
+                              lambda: _chart(months, figures, portal))
         missing = _missing(portal)
         return portal.render("home.html.j2", request, user, late=late, open_major=open_major[:20],
                              overdue=overdue, overdue_total=overdue_total, figures=figures, chart=chart,
@@ -189,7 +189,8 @@ def register(app: FastAPI, portal: Portal, **h: Any) -> None:
 
         user = user_of(request)
         data = h["review_data"](user, month)
-        body = portal.cached(("review-html", month, portal.index.generation, id(data)),
+        # Keyed like the data it renders (which depends on the user's groups), never by object identity.
+        body = portal.cached(("review-html", month, portal.index.generation, dt.date.today(), user.groups),
                              lambda: report.html_body(data, list(portal.config.get("severity_levels"))))
         return portal.render("review.html.j2", request, user, month=month, body=body)
 

@@ -101,7 +101,7 @@ def register(app: FastAPI, portal: Portal, **h: Any) -> None:
         row = h["row_or_404"](file_id, user)
         pm = portal.model(row)
         found = h["findings_for"](row)
-        doc = portal.cached(("doc", row["id"], row["version"], len(found)),
+        doc = portal.cached(("doc", row["id"], row["version"], dt.date.today()),  # like its findings
                             lambda: document_html(portal.text(row), found))
         mine = h["action_rows"](user, file_id=row["id"])[0]
         return portal.render("postmortem.html.j2", request, user, row=row, pm=pm, doc=doc, findings=found,

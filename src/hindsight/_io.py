@@ -102,3 +102,16 @@ def write_file(path: Path, data: bytes) -> None:
     """Write an output file (an invite, a report) atomically, replacing any previous one."""
     _mkdir(path.parent)
     _stage(path, data, lambda tmp: os.replace(tmp, path))
+
+
+def private_dir(folder: Path) -> Path:
+    """Create `folder` (Hindsight's `.hindsight/` caches) with a .gitignore that keeps it out of git."""
+    _mkdir(folder)
+    gitignore = folder / ".gitignore"
+    if not gitignore.exists():
+        try:
+            gitignore.write_text("# Hindsight's caches: rebuilt from the postmortems at any time.\n*\n",
+                                 encoding="utf-8")
+        except OSError:
+            pass  # a read-only project: the caches still work, git may just list them
+    return folder

@@ -192,7 +192,7 @@ def test_the_cache_is_used_and_invalidated(repo):
     # Forge the cached result: a warm run must report it without reading the file.
     data = json.loads(cache.read_text(encoding="utf-8"))
     entry = data["entries"][next(iter(data["entries"]))]
-    entry[3] = [[1, 1, "HS999", "forged", "error", "from the cache", False]]
+    entry[-1] = [[1, 1, "HS999", "forged", "error", "from the cache", False]]
     cache.write_text(json.dumps(data), encoding="utf-8")
     assert "from the cache" in run().stdout
     assert "from the cache" not in run("--no-cache").stdout

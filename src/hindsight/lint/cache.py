@@ -1,7 +1,7 @@
 """The check cache: findings by file, so an unchanged tree is only stat-ed.
 
 One JSON file, `.hindsight/cache/check.json` under the project root, mapping
-each path to its size, modification time, content hash and findings. It is
+each path to its modification time, size and findings. It is
 valid for one set of settings (rules, options, hindsight version and, when a
 date-dependent rule runs, the day): any change starts it afresh. It is only
 ever a copy: deleting it, or `--no-cache`, loses nothing.
@@ -9,18 +9,15 @@ ever a copy: deleting it, or `--no-cache`, loses nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-VERSION = 2
+from .._io import private_dir, write_file
+from ..errors import WriteError
 
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+VERSION = 3
 
 
 class Cache:
@@ -39,11 +36,11 @@ class Cache:
     def by_stat(self, path: str, st: os.stat_result) -> list[dict[str, Any]] | None:
         e = self.entries.get(path)
         if e is not None and e[0] == st.st_mtime_ns and e[1] == st.st_size:
-            return e[3]
+            return e[2]
         return None
 
-    def store(self, path: str, st: os.stat_result, sha: str, findings: list[dict[str, Any]]) -> None:
-        self.entries[path] = [st.st_mtime_ns, st.st_size, sha, findings]
+    def store(self, path: str, st: os.stat_result, findings: list[dict[str, Any]]) -> None:
+        self.entries[path] = [st.st_mtime_ns, st.st_size, findings]
         self.dirty = True
 
     def save(self) -> None:
@@ -51,14 +48,8 @@ class Cache:
         if not self.dirty:
             return
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.file.parent.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("# Hindsight's caches: rebuilt from the postmortems at any time.\n*\n",
-                                     encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".check.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"key": self.key, "entries": self.entries}, f, separators=(",", ":"))
-            os.replace(tmp, self.file)
-        except OSError:
+            private_dir(self.file.parent.parent)
+            write_file(self.file, json.dumps({"key": self.key, "entries": self.entries},
+                                             separators=(",", ":")).encode("utf-8"))
+        except WriteError:
             pass

@@ -13,7 +13,7 @@ from .. import corpus
 from .._io import replace_text
 from ..errors import HindsightError, ReadError
 from ._types import Finding
-from .cache import Cache, digest
+from .cache import Cache
 from .engine import Settings, check_text
 from .fix import apply_fixes
 
@@ -24,7 +24,6 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
     error: str | None = None
-    digest: str | None = None
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -48,7 +47,7 @@ def _check_one(path: Path, settings: Settings, fix: bool, unsafe: bool) -> FileR
     data = read_bytes(path)
     text = decode(data, path)
     findings = check_text(text, str(path), settings)
-    result = FileResult(str(path), findings, digest=digest(data))
+    result = FileResult(str(path), findings)
     if fix and any(f.fix for f in findings):
         # Fixes can reveal others (a recomputed duration disagrees with the Impact row): apply until stable.
         new, applied = text, []
@@ -66,7 +65,6 @@ def _check_one(path: Path, settings: Settings, fix: bool, unsafe: bool) -> FileR
                 return result
             result.fixed = applied
             result.findings = findings
-            result.digest = None  # the file changed: not cached under the old content
     for f in result.findings:
         f.fixable = f.fix is not None
         if not fix:
@@ -112,8 +110,8 @@ def run(paths: list[Path], settings: Settings, *, use_cache: bool = True, fix: b
     for (i, p), loaded in zip(todo, done):
         r = loaded.value if loaded.value is not None else FileResult(str(p), error=loaded.error)
         results[i] = r
-        if cache is not None and r.error is None and r.digest and i in stats:
-            cache.store(str(p), stats[i], r.digest, [f.to_row() for f in r.findings])
+        if cache is not None and r.error is None and i in stats:  # (no cache when fixing: files change)
+            cache.store(str(p), stats[i], [f.to_row() for f in r.findings])
     if cache is not None:
         cache.save()
     return [results[i] for i in range(len(files))]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import corpus
+from .._io import private_dir
 from ..actions import rows_of
 from ..standard import CLOSED_STATUSES
 
@@ -85,14 +86,7 @@ class Index:
         self._lock = threading.Lock()
         self._checked = 0.0
         self.generation = 0  # bumped whenever the index changes: a key for caches
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        gitignore = self.db_path.parent / ".gitignore"
-        if not gitignore.exists():
-            try:
-                gitignore.write_text("# Hindsight's caches: rebuilt from the postmortems at any time.\n*\n",
-                                     encoding="utf-8")
-            except OSError:
-                pass
+        private_dir(self.db_path.parent)
         with self._connect() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version != SCHEMA_VERSION:

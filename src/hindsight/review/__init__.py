@@ -35,6 +35,12 @@ def parse_month(value: str) -> tuple[dt.date, dt.date]:
     return first, _add_months(first, 1)
 
 
+def span(month: str) -> tuple[dt.date, dt.date]:
+    """The incident dates a month's review reads: the trend's and themes' months before it, to its last day."""
+    first, nxt = parse_month(month)
+    return _add_months(first, -TREND_MONTHS), nxt - dt.timedelta(days=1)
+
+
 def _add_months(d: dt.date, n: int) -> dt.date:
     y, m = divmod(d.month - 1 + n, 12)
     return dt.date(d.year + y, m + 1, 1)
@@ -112,7 +118,7 @@ def compute(pms: list[Postmortem], month: str, today: dt.date, config: Config,
         trend.append({"month": _month(m_first), "completion_rate": c["completion_rate"],
                       "postmortems": len(paths)})
     # Themes over this month and the six before it.
-    window_start = _add_months(first, -TREND_MONTHS)
+    window_start, _ = span(month)
     window = [pm for pm in dated if window_start <= pm.date < nxt]
     extra = config.get("themes")
     themes_by_pm = {pm.path: themes_of(pm, extra) for pm in window}
@@ -123,17 +129,18 @@ def compute(pms: list[Postmortem], month: str, today: dt.date, config: Config,
     themes = [{"name": name, "postmortems": [p.path for p in sorted(ps, key=lambda p: p.date)],
                "count": len(ps), "in_month": sum(p.path in month_paths for p in ps), "recurring": len(ps) >= 2}
               for name, ps in sorted(theme_map.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
-    # Repeat incidents: the same service, or the same cause theme, within 90 days of a postmortem of the month.
+    # Repeat incidents: the same service, or the same cause theme, within 90 days of a postmortem of the month
+    # (90 days fall inside the themes' window, so every candidate's themes are already known).
     repeats = []
     for pm in in_month:
-        for other_pm in dated:
+        for other_pm in window:
             if other_pm.path == pm.path or other_pm.date > pm.date:
                 continue
             days = (pm.date - other_pm.date).days
             if days > REPEAT_DAYS or (other_pm.date == pm.date and other_pm.path > pm.path):
                 continue
             shared_service = _service(pm) & _service(other_pm)
-            shared_theme = themes_by_pm.get(pm.path, set()) & themes_of(other_pm, extra)
+            shared_theme = themes_by_pm[pm.path] & themes_by_pm[other_pm.path]
             if shared_service or shared_theme:
                 reason = (f"service {', '.join(sorted(shared_service))}" if shared_service
                           else f"cause: {', '.join(sorted(shared_theme))}")

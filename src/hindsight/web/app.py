@@ -302,11 +302,10 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
         from .. import review as lib
 
         try:
-            first, nxt = lib.parse_month(month)
+            since, until = lib.span(month)
         except HindsightError as e:
             raise HTTPException(400, str(e)) from None
-        window = lib._add_months(first, -lib.TREND_MONTHS) - dt.timedelta(days=lib.REPEAT_DAYS)
-        rows = portal.visible_rows(user, since=window.isoformat(), until=(nxt - dt.timedelta(days=1)).isoformat())
+        rows = portal.visible_rows(user, since=since.isoformat(), until=until.isoformat())
         key = ("review", month, portal.index.generation, dt.date.today(), user.groups)
         return portal.cached(key, lambda: lib.compute([portal.model(r) for r in rows], month, dt.date.today(),
                                                       portal.config))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import corpus
-from .standard import CLOSED_STATUSES
+from .standard import CLOSED_STATUSES, status_label
 
 if TYPE_CHECKING:
     from .model import Postmortem
@@ -115,17 +115,13 @@ def stats(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def to_markdown(rows: list[dict[str, Any]]) -> str:
     """The standard's "Action Item Status" table (section 5)."""
-    from .edit import STATUS_EMOJI
-
     def cell(v: Any) -> str:
         return str(v or "").replace("|", "\\|")
 
     lines = ["| ID | Action | Owner | Due | Status | Ticket |", "|----|--------|-------|-----|--------|--------|"]
     for r in rows:
-        status = r["status"] or ""
-        status = f"{STATUS_EMOJI[status]} {status}" if status in STATUS_EMOJI else status
         lines.append(f"| {cell(r['id'])} | {cell(r['action'])} | {cell(r['owner'])} | {cell(r['due'])} | "
-                     f"{cell(status)} | {cell(r['ticket'])} |")
+                     f"{cell(status_label(r['status']))} | {cell(r['ticket'])} |")
     return "\n".join(lines) + "\n"
 
 

@@ -21,9 +21,8 @@ from ._text import TextEdit, apply
 from .errors import ConflictError, HindsightError, WriteError
 from .model import ActionItem, CellSpan, Postmortem
 from .parse import decode, parse, read_bytes
-from .standard import ACTION_STATUSES
+from .standard import ACTION_STATUSES, STATUS_EMOJI, status_label
 
-STATUS_EMOJI = {"TODO": "🔲", "IN PROGRESS": "🔄", "DONE": "✅", "WONTFIX": "❌"}
 #: Front-matter key recording when a postmortem entered each status of the default lifecycle.
 TRANSITION_KEYS = {"draft": "drafted", "in review": "reviewed", "published": "published", "complete": "completed"}
 
@@ -122,7 +121,7 @@ def plan_action(text: str, pm: Postmortem, item_id: str, *, status: str | None =
         if field_name == "status":
             old = item.status_text or ""
             emoji = any(e in old for e in STATUS_EMOJI.values()) or not old.strip()
-            value = f"{STATUS_EMOJI[value]} {value}" if emoji else value
+            value = status_label(value) if emoji else value
         span = item.cells[field_name]
         edit, change = _cell(lines[span.line - 1], span, value, field_name)
         if change.before != change.after:

@@ -13,10 +13,10 @@ import re
 
 from ..model import ActionItem, Postmortem, TimelineEvent
 from ..parse._when import zone
+from ..standard import status_label
 
 WIDTH = 70  # the standard's prose is wrapped at 70 columns
 
-STATUS_EMOJI = {"TODO": "🔲", "IN PROGRESS": "🔄", "DONE": "✅", "WONTFIX": "❌"}
 _STRUCTURAL = re.compile(r"^(?:[-*+>#=|]|\d+[.)]|#+\S*|`{3,}|~{3,}|<!--)")
 
 
@@ -92,9 +92,7 @@ def _actions(items: list[ActionItem]) -> list[str]:
     header = ["Action", "Owner", "Due Date", "Status"] + (["Ticket"] if with_ticket else [])
     rows = []
     for a in items:
-        status = a.status or ""
-        if status in STATUS_EMOJI:
-            status = f"{STATUS_EMOJI[status]} {status}"
+        status = status_label(a.status)
         due = a.due.isoformat() if a.due else (a.due_text or "")
         row = [a.action, a.owner or "", due, status]
         if with_ticket:

@@ -20,10 +20,10 @@ from ..config import Config
 from ..errors import HindsightError
 from ..model import Postmortem
 from ..render.html import page, strip_front_matter, to_html
+from ..standard import status_label
 from .redact import Redactor
 
 AUDIENCES = ("engineering", "company", "leadership", "status-page")
-STATUS_EMOJI = {"TODO": "🔲", "IN PROGRESS": "🔄", "DONE": "✅", "WONTFIX": "❌"}
 
 
 def _duration(pm: Postmortem) -> str:
@@ -162,7 +162,7 @@ def leadership_markdown(pm: Postmortem, link: str | None) -> str:
         out.append("Not stated in the postmortem.")
     out += ["", "## What we are doing", "", "| Action | Owner | Due | Status |", "|---|---|---|---|"]
     for a in pm.action_items:
-        status = f"{STATUS_EMOJI.get(a.status, '')} {a.status or ''}".strip()
+        status = status_label(a.status)
         out.append(f"| {_plain(a.action).replace('|', '/')} | {a.owner or '—'} | "
                    f"{a.due.isoformat() if a.due else '—'} | {status or '—'} |")
     if not pm.action_items:

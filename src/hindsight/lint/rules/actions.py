@@ -6,11 +6,10 @@ import re
 from collections.abc import Iterator
 
 from ...parse._scan import row_cell_columns
-from ...standard import ACTION_STATUSES
+from ...standard import ACTION_STATUSES, STATUS_EMOJI, status_label
 from .._types import Context, Edit, Finding, Fix
 from ..registry import Rule, rule
 
-_EMOJI = {"TODO": "🔲", "IN PROGRESS": "🔄", "DONE": "✅", "WONTFIX": "❌"}
 _SEPARATORS = re.compile(r",|/|&|\+|;|\band\b", re.I)
 _VAGUE_CARE = re.compile(r"^\s*(?:be|being|stay|remain)\s+(?:more\s+|extra\s+|very\s+)?(?:careful|vigilant|attentive|"
                          r"cautious|diligent|mindful|aware)\b|\b(?:try|strive)\s+(?:harder|to be)\b|"
@@ -293,11 +292,11 @@ class ActionItemStatusSpelling(Rule):
         rows = [a for a in ctx.pm.action_items
                 if a.status in ACTION_STATUSES and a.status_text and a.line == a.end_line
                 and ctx.lines[a.line - 1].count("|") >= 2]
-        uses_emoji = any(a.status_text[:1] in _EMOJI.values() for a in rows)
+        uses_emoji = any(a.status_text[:1] in STATUS_EMOJI.values() for a in rows)
         for a in rows:
-            want = f"{_EMOJI[a.status]} {a.status}" if uses_emoji else a.status
+            want = status_label(a.status) if uses_emoji else a.status
             written = a.status_text.strip()
-            if written in (want, a.status, f"{_EMOJI[a.status]} {a.status}"):
+            if written in (want, a.status, status_label(a.status)):
                 continue
             fix = _cell_fix(ctx, a.line, written, want, f"write the status as `{want}`")
             yield self.finding(ctx, a.line, f"status `{written}` is written `{want}` in the standard", fix=fix)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ._io import create_new, replace_text
 from .errors import HindsightError, ReadError
+from .scaffold import slugify
 
 COLUMNS = ("id", "date", "title", "severity", "resolved_at", "postmortem")
 UTC = dt.timezone.utc
@@ -33,12 +34,6 @@ class Incident:
     postmortem: str | None
     register: str  # the file it was read from
     line: int
-
-
-def _slug(title: str) -> str:
-    from .scaffold import slugify
-
-    return slugify(title)
 
 
 def _date(value: str, where: str, column: str) -> dt.date:
@@ -71,7 +66,7 @@ def _row(data: dict[str, str], where: str, line: int, severities: list[str]) -> 
         raise ReadError(f"severity `{data['severity']}` is not one of {', '.join(severities)}", path=loc)
     date = _date(data["date"], loc, "date")
     title = data["title"].strip()
-    return Incident(id=(data.get("id") or "").strip() or f"{date.isoformat()}-{_slug(title)}", date=date,
+    return Incident(id=(data.get("id") or "").strip() or f"{date.isoformat()}-{slugify(title)}", date=date,
                     title=title, severity=sev, resolved_at=_datetime(data.get("resolved_at") or "", loc),
                     postmortem=(data.get("postmortem") or "").strip() or None, register=where, line=line)
 
@@ -81,9 +76,18 @@ def read(path: Path, severities: list[str]) -> list[Incident]:
     if not path.exists():
         return []
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ReadError(f"cannot read the register ({e}); it must be a UTF-8 CSV or YAML file", path=path) from None
+        data = path.read_bytes()
+    except OSError as e:
+        raise ReadError(f"cannot read the register ({e.strerror})", path=path) from None
+    return _incidents(data, path, severities)
+
+
+def _incidents(data: bytes, path: Path, severities: list[str]) -> list[Incident]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ReadError(f"byte {e.start} is not valid UTF-8; save the register as UTF-8 CSV or YAML",
+                        path=path, line=data.count(b"\n", 0, e.start) + 1) from None
     if path.suffix.lower() in (".yaml", ".yml"):
         return _read_yaml(text, str(path), severities)
     reader = csv.DictReader(io.StringIO(text))
@@ -127,7 +131,8 @@ def add(path: Path, incident: dict[str, str], severities: list[str]) -> Incident
     """Append an incident to a CSV register (created with its header when absent), atomically."""
     if path.suffix.lower() in (".yaml", ".yml"):
         raise HindsightError("`register add` writes CSV registers; add YAML entries by hand", path=path)
-    existing = read(path, severities)
+    data = path.read_bytes() if path.exists() else None
+    existing = _incidents(data, path, severities) if data is not None else []
     new = _row({k: incident.get(k) or "" for k in COLUMNS}, str(path), len(existing) + 2, severities)
     if any(e.id == new.id for e in existing):
         raise HindsightError(f"the register already has an incident `{new.id}`; give another --id", path=path)
@@ -135,10 +140,9 @@ def add(path: Path, incident: dict[str, str], severities: list[str]) -> Incident
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([new.id, new.date.isoformat(), new.title, new.severity,
                      new.resolved_at.isoformat() if new.resolved_at else "", new.postmortem or ""])
-    if not path.exists():
+    if data is None:
         create_new(path, ",".join(COLUMNS) + "\n" + buf.getvalue())
         return new
-    data = path.read_bytes()
     text = data.decode("utf-8-sig")
     if text and not text.endswith("\n"):
         text += "\n"
@@ -152,7 +156,7 @@ def find_postmortem(incident: Incident, postmortems: dict[str, Path]) -> Path | 
         name = Path(incident.postmortem).name
         return postmortems.get(name)
     date = incident.date.isoformat()
-    wanted = set(_slug(incident.title).split("-"))
+    wanted = set(slugify(incident.title).split("-"))
     best = None
     for name, path in postmortems.items():
         if not name.startswith(date):

@@ -77,9 +77,20 @@ def _plain(s: str) -> str:
     return s
 
 
+def _lead(pm: Postmortem) -> str:
+    """The summary's first paragraph, as plain text."""
+    return _plain(pm.summary.split("\n\n")[0])
+
+
 def _top_actions(pm: Postmortem, n: int = 3) -> list:
     order = {"IN PROGRESS": 0, "TODO": 1, None: 2, "DONE": 3, "WONTFIX": 4}
     return sorted(pm.action_items, key=lambda a: (order.get(a.status, 2), a.due or dt.date.max))[:n]
+
+
+def _action_line(a) -> str:
+    e = _mrkdwn_escape
+    due = f", due {a.due.isoformat()}" if a.due else ""
+    return f"• {e(_plain(a.action))} — {e(a.owner or 'no owner')}{due} ({e(a.status or 'no status')})"
 
 
 def company_mrkdwn(pm: Postmortem, link: str | None) -> str:
@@ -87,14 +98,11 @@ def company_mrkdwn(pm: Postmortem, link: str | None) -> str:
     lines = [f":rotating_light: *Incident: {e(pm.title or 'untitled')}* ({e(pm.severity or 'no severity')}, "
              f"{_duration(pm)})"]
     if pm.summary:
-        lines += ["", e(_plain(pm.summary.split('\n\n')[0]))]
+        lines += ["", e(_lead(pm))]
     lines += ["", f"*Impact:* {e(_plain(_impact_line(pm)))}"]
     items = _top_actions(pm)
     if items:
-        lines += ["", "*Top action items:*"]
-        for a in items:
-            due = f", due {a.due.isoformat()}" if a.due else ""
-            lines.append(f"• {e(_plain(a.action))} — {e(a.owner or 'no owner')}{due} ({e(a.status or 'no status')})")
+        lines += ["", "*Top action items:*"] + [_action_line(a) for a in items]
     if link:
         lines += ["", f"<{link}|Read the postmortem>"]
     return "\n".join(lines)
@@ -114,14 +122,12 @@ def company_blocks(pm: Postmortem, link: str | None) -> dict[str, Any]:
     ]
     if pm.summary:
         blocks.append({"type": "section", "text": {"type": "mrkdwn",
-                                                   "text": e(_plain(pm.summary.split('\n\n')[0]))[:3000]}})
+                                                   "text": e(_lead(pm))[:3000]}})
     blocks.append({"type": "section", "text": {"type": "mrkdwn",
                                                "text": f"*Impact:* {e(_plain(_impact_line(pm)))}"[:3000]}})
     items = _top_actions(pm)
     if items:
-        text = "*Top action items:*\n" + "\n".join(
-            f"• {e(_plain(a.action))} — {e(a.owner or 'no owner')}"
-            + (f", due {a.due.isoformat()}" if a.due else "") + f" ({e(a.status or 'no status')})" for a in items)
+        text = "*Top action items:*\n" + "\n".join(_action_line(a) for a in items)
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}})
     if link:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{link}|Read the postmortem>"}]})
@@ -149,7 +155,7 @@ def leadership_markdown(pm: Postmortem, link: str | None) -> str:
     out = [f"# Leadership brief: {pm.title or 'untitled'}", "",
            f"**{pm.severity or 'Severity not set'}** · {pm.date.isoformat() if pm.date else 'date unknown'} · "
            f"{_duration(pm)} · status {pm.status or 'unknown'}", "", "## What happened", "",
-           _plain(pm.summary.split("\n\n")[0]) if pm.summary else "The summary is not written yet.", "",
+           _lead(pm) if pm.summary else "The summary is not written yet.", "",
            "## Customer and revenue impact", ""]
     rows = [m for m in pm.impact if m.key in ("users_affected", "requests_failed", "error_rate", "revenue_impact")]
     out += [f"- **{m.metric}:** {m.value}" for m in rows] or ["- Not stated in the postmortem."]

@@ -234,8 +234,6 @@ def test_documented_github_actions_step_works(repo):
     assert r.stdout.startswith("::error file=docs/incidents/2025-12-09-blame-language.md,line=")
 
 
-@pytest.mark.skipif(shutil.which("pre-commit") is None and not (Path(sys.executable).parent / "pre-commit").exists(),
-                    reason="pre-commit is not installed")
 def test_pre_commit_hook_try_repo(repo, tmp_path_factory):
     """The hook from .pre-commit-hooks.yaml, installed by pre-commit itself into its own environment."""
     put(repo, BLAME)

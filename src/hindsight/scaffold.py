@@ -11,6 +11,7 @@ from string import Template
 
 from ._io import create_new
 from .errors import HindsightError
+from .parse._when import duration_text
 from .standard import SEVERITIES
 
 MAX_SLUG = 60
@@ -35,18 +36,6 @@ def _hhmm(value: str | None, name: str) -> dt.time | None:
     return dt.time(int(m.group(1)), int(m.group(2)))
 
 
-def _minutes_text(minutes: int, short: bool) -> str:
-    h, m = divmod(minutes, 60)
-    if short:
-        return " ".join(p for p in (f"{h}h" if h else "", f"{m}m" if m or not h else "") if p)
-    parts = []
-    if h:
-        parts.append(f"{h} hour{'s' if h != 1 else ''}")
-    if m or not h:
-        parts.append(f"{m} minute{'s' if m != 1 else ''}")
-    return " ".join(parts)
-
-
 def render_new(title: str, *, date: dt.date, severity: str | None = None, author: str | None = None,
                start: str | None = None, end: str | None = None, zone: str = "UTC") -> str:
     """The template's text with what is known filled in and `[TODO: …]` for the rest."""
@@ -61,8 +50,8 @@ def render_new(title: str, *, date: dt.date, severity: str | None = None, author
     todo_time = "[TODO: HH:MM]"
     if t0 and t1:
         minutes = (dt.datetime.combine(date, t1) - dt.datetime.combine(date, t0)).seconds // 60
-        duration = f"{_minutes_text(minutes, short=False)} ({start} - {end} {zone})"
-        impact_duration = _minutes_text(minutes, short=True)
+        duration = f"{duration_text(minutes, long=True)} ({start} - {end} {zone})"
+        impact_duration = duration_text(minutes)
     elif t0 or t1:
         duration = f"[TODO: duration] (from {start} {zone})" if t0 else f"[TODO: duration] (until {end} {zone})"
         impact_duration = "[TODO: e.g. 2h 15m]"

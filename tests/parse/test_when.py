@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hindsight import parse
-from hindsight.parse._when import find_date, parse_duration
+from hindsight.parse._when import duration_text, find_date, parse_duration
 
 
 @pytest.mark.parametrize("text,minutes", [
@@ -56,3 +58,8 @@ def test_incident_date_sources_in_order():
 def test_severity_and_metadata_forms():
     pm = parse("# Incident: X\n\n- **Date**: 2020-04-08\n- **Authors**: Lukas, Dani\n\nSeverity: SEV-1\n")
     assert (pm.date, pm.author, pm.severity) == (dt.date(2020, 4, 8), "Lukas, Dani", "P1")
+
+
+@given(st.integers(min_value=0, max_value=60 * 24 * 30), st.booleans())
+def test_durations_written_by_hindsight_read_back_the_same(minutes, long):
+    assert parse_duration(duration_text(minutes, long=long)) == minutes

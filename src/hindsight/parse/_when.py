@@ -332,6 +332,18 @@ _DURATION_PART = re.compile(
 )
 
 
+def duration_text(minutes: int, *, long: bool = False) -> str:
+    """Minutes as the standard writes them: `2h 15m`, `45m`, `3h`; or `2 hours 15 minutes` when `long`.
+
+    `parse_duration` reads every one of these back to the same minutes.
+    """
+    h, m = divmod(minutes, 60)
+    if long:
+        return " ".join(p for p in (f"{h} hour{'s' * (h != 1)}" if h else "",
+                                    f"{m} minute{'s' * (m != 1)}" if m or not h else "") if p)
+    return " ".join(p for p in (f"{h}h" if h else "", f"{m}m" if m or not h else "") if p)
+
+
 def parse_duration(text: str) -> int | None:
     """Minutes in `2 hours 15 minutes`, `2h 15m`, `~1hr`, `27 minutes`, `seven days`; None if none."""
     head = text.split("(", 1)[0]

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from ..model import ActionItem, Postmortem, TimelineEvent
-from ..parse._when import zone
+from ..parse._when import duration_text, zone
 from ..standard import status_label
 
 WIDTH = 70  # the standard's prose is wrapped at 70 columns
@@ -51,14 +51,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 def _duration_text(pm: Postmortem) -> str:
     if pm.duration_text:
         return pm.duration_text
-    parts = []
-    if pm.duration_minutes is not None:
-        h, m = divmod(pm.duration_minutes, 60)
-        if h:
-            parts.append(f"{h} hour{'s' if h != 1 else ''}")
-        if m or not h:
-            parts.append(f"{m} minute{'s' if m != 1 else ''}")
-    text = " ".join(parts)
+    text = duration_text(pm.duration_minutes, long=True) if pm.duration_minutes is not None else ""
     if pm.start and pm.end:
         rng = f"({pm.start:%H:%M} - {pm.end:%H:%M} {pm.timezone})"
         text = f"{text} {rng}" if text else rng

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..actions import FORMULA
+from ..parse._when import duration_text
 
 
 def _rate(v: float | None) -> str:
@@ -12,10 +13,7 @@ def _rate(v: float | None) -> str:
 
 
 def _minutes(v: float | None) -> str:
-    if v is None:
-        return "n/a"
-    h, m = divmod(round(v), 60)
-    return f"{h}h {m}m" if h else f"{m}m"
+    return "n/a" if v is None else duration_text(round(v))
 
 
 def markdown(r: dict[str, Any]) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from ..config import Config
 from ..errors import HindsightError
 from ..model import Postmortem
+from ..parse._when import duration_text
 from ..render.html import page, strip_front_matter, to_html
 from ..standard import status_label
 from .redact import Redactor
@@ -27,10 +28,7 @@ AUDIENCES = ("engineering", "company", "leadership", "status-page")
 
 
 def _duration(pm: Postmortem) -> str:
-    if pm.duration_minutes is None:
-        return "duration unknown"
-    h, m = divmod(pm.duration_minutes, 60)
-    return " ".join(p for p in (f"{h}h" if h else "", f"{m}m" if m or not h else "") if p)
+    return "duration unknown" if pm.duration_minutes is None else duration_text(pm.duration_minutes)
 
 
 def _impact_line(pm: Postmortem, *, revenue: bool = True) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...parse._when import duration_text
 from .._types import Context, Edit, Finding, Fix
 from ..registry import Rule, rule
 
@@ -95,8 +96,7 @@ class ImpactMetricMissing(Rule):
                 continue
             fix = None
             if key == "duration" and ctx.pm.duration_minutes is not None and delim is not None:
-                h, m = divmod(ctx.pm.duration_minutes, 60)
-                value = " ".join(p for p in (f"{h}h" if h else "", f"{m}m" if m or not h else "") if p)
+                value = duration_text(ctx.pm.duration_minutes)
                 fix = Fix("add the Duration row from the Duration field",
                           (Edit(delim.no + 1, 0, delim.no + 1, 0, f"| Duration | {value} |\n"),))
             yield self.finding(ctx, span.line, f"the Impact table has no `{metric}` row", fix=fix)

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from ...parse._sections import classify_text
-from ...parse._when import find_range, parse_duration
+from ...parse._when import duration_text, find_range, parse_duration
 from .._types import Context, Edit, Finding, Fix
 from ..registry import Rule, rule
 
@@ -25,11 +25,6 @@ def _absolute(folder: Path) -> str:
 
 def _inside(path: Path, folder: Path) -> bool:
     return os.path.realpath(path).startswith(_absolute(folder))
-
-
-def _minutes_text(minutes: int) -> str:
-    h, m = divmod(minutes, 60)
-    return " ".join(p for p in (f"{h}h" if h else "", f"{m}m" if m or not h else "") if p)
 
 
 @rule
@@ -430,8 +425,8 @@ class DurationMismatch(Rule):
                     raw = ctx.lines[span.line - 1]
                     head = pm.duration_text.split("(", 1)[0].rstrip()
                     col = raw.find(head)
-                    fix = Fix(f"write the duration as {_minutes_text(actual)}",
-                              (Edit(span.line, col, span.line, col + len(head), _minutes_text(actual)),),
+                    fix = Fix(f"write the duration as {duration_text(actual)}",
+                              (Edit(span.line, col, span.line, col + len(head), duration_text(actual)),),
                               safe=False) if col >= 0 else None
                     yield self.finding(ctx, span.line, f"duration `{head}` is {stated} min but its range "
                                                        f"{pm.start:%H:%M}-{pm.end:%H:%M} is {actual} min", fix=fix)
@@ -441,7 +436,7 @@ class DurationMismatch(Rule):
             if m.key == "duration" and m.quantity is not None and abs(m.quantity - pm.duration_minutes) > 1:
                 raw = ctx.lines[m.line - 1]
                 col = raw.find(m.value, raw.find("|", raw.find(m.metric)))
-                want = _minutes_text(pm.duration_minutes)
+                want = duration_text(pm.duration_minutes)
                 fix = Fix(f"write the Impact duration as {want}", (Edit(m.line, col, m.line, col + len(m.value),
                                                                         want),)) if col >= 0 else None
                 yield self.finding(ctx, m.line, f"the Impact table says {m.value} but the Duration field says "

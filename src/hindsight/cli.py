@@ -60,6 +60,25 @@ def _relative(path: Path) -> Path:
         return path
 
 
+def _unreadable(errors: list[str | None]) -> bool:
+    """Name each file that could not be read on stderr; True if there was one (the command then exits 2)."""
+    found = [e for e in errors if e]
+    for e in found:
+        click.echo(f"hindsight: {e}", err=True)
+    return bool(found)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Write a command's result to `output` (atomically), or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from ._io import write_file
+
+    write_file(output, text.encode("utf-8"))
+    click.echo(f"hindsight: wrote {_display(output)}", err=True)
+
+
 def _console(stderr: bool = False):
     from rich.console import Console
 
@@ -161,10 +180,7 @@ def list_(directory: Path | None, fmt: str, jobs: int | None) -> None:
         click.echo(json.dumps(rows, indent=2))
     else:
         print_list(rows, _console())
-    failed = [item for item in loaded if item.error]
-    for item in failed:
-        click.echo(f"hindsight: {item.error}", err=True)
-    if failed:
+    if _unreadable([item.error for item in loaded]):
         sys.exit(2)
 
 
@@ -278,11 +294,9 @@ def _collect(directory, today, owner, status, severity, since, until, overdue, f
 
     folder = directory or _relative(_config().incidents_dir)
     got = lib.collect(folder, today or dt.date.today())
-    for e in got.errors:
-        click.echo(f"hindsight: {e}", err=True)
     rows = lib.filter_rows(got.rows, owner=owner, status=status, severity=severity, since=since, until=until,
                            overdue=overdue, file=file_)
-    return rows, got.errors
+    return rows, _unreadable(got.errors)
 
 
 @actions.command("list")
@@ -407,10 +421,7 @@ def status(ctx: click.Context, today, fmt, fail_on_late, directory) -> None:
         from .views import print_status
 
         print_status(assessed, today, _console())
-    for item in loaded:
-        if item.error:
-            click.echo(f"hindsight: {item.error}", err=True)
-    if any(item.error for item in loaded):
+    if _unreadable([item.error for item in loaded]):
         sys.exit(2)
     if fail_on_late and any(a.state == "late" for a in assessed):
         sys.exit(1)
@@ -534,7 +545,6 @@ def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link:
     Example: hindsight share docs/incidents/2025-12-09-db-pool.md --audience company --format blocks
     """
     from . import share as lib
-    from ._io import write_file
     from .parse import parse, read_text
 
     fmt = fmt or _FORMATS[audience][0]
@@ -552,11 +562,8 @@ def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link:
     if webhook:
         lib.post(webhook, lib.company_blocks(pm, lib.link_for(pm, config, link)))
         click.echo(f"hindsight: posted the company summary of {_display(file)} to Slack", err=True)
-    if output is not None:
-        write_file(output, out.encode("utf-8"))
-        click.echo(f"hindsight: wrote {_display(output)}", err=True)
-    elif not webhook:
-        sys.stdout.write(out)
+    if output is not None or not webhook:
+        _emit(out, output)
 
 
 @main.command()
@@ -580,7 +587,6 @@ def review(month_arg: str | None, month: str | None, today, fmt: str, output: Pa
     """
     from . import corpus, register
     from . import review as lib
-    from ._io import write_file
     from .review import report
 
     if month_arg and month and month_arg != month:
@@ -591,9 +597,7 @@ def review(month_arg: str | None, month: str | None, today, fmt: str, output: Pa
     lib.parse_month(month)
     folder = directory or _relative(config.incidents_dir)
     loaded = corpus.load(folder)
-    for item in loaded:
-        if item.error:
-            click.echo(f"hindsight: {item.error}", err=True)
+    unreadable = _unreadable([item.error for item in loaded])
     incidents = register.read(folder / config.get("register"), config.get("severity_levels"))
     data = lib.compute([i.value for i in loaded if i.value is not None], month, today, config,
                        incidents)
@@ -603,12 +607,8 @@ def review(month_arg: str | None, month: str | None, today, fmt: str, output: Pa
         out = report.html(data, list(config.get("severity_levels")))
     else:
         out = report.markdown(data)
-    if output is not None:
-        write_file(output, out.encode("utf-8"))
-        click.echo(f"hindsight: wrote {_display(output)}", err=True)
-    else:
-        sys.stdout.write(out)
-    if any(item.error for item in loaded):
+    _emit(out, output)
+    if unreadable:
         sys.exit(2)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import ConfigError, HindsightError
+from .errors import ConfigError, InputError
 from .lifecycle import Policy, incident_end
 from .model import Postmortem
 
@@ -80,7 +80,7 @@ def slot(pm: Postmortem, policy: Policy, today: dt.date, *, time: str = "10:00",
     """
     end = incident_end(pm)
     if end is None:
-        raise HindsightError("the postmortem has no incident date, so the review window is unknown; add "
+        raise InputError("the postmortem has no incident date, so the review window is unknown; add "
                              "`**Date:** YYYY-MM-DD`", path=pm.path)
     try:
         tz = dt.timezone.utc if timezone.upper() == "UTC" else ZoneInfo(timezone)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from .errors import HindsightError
+from .errors import HindsightError, InputError, NotFoundError
 
 
 def _errors(fn):
@@ -374,11 +374,11 @@ def actions_set(item_id: str, status, owner, due, ticket, today, directory) -> N
 
     stem, sep, _ = item_id.partition("#")
     if not sep:
-        raise HindsightError(f"`{item_id}` is not an action-item ID; IDs look like 2025-12-09-db-pool#3")
+        raise InputError(f"`{item_id}` is not an action-item ID; IDs look like 2025-12-09-db-pool#3")
     folder = directory or _relative(_config().incidents_dir)
     matches = [p for p in corpus.find(folder) if p.stem == stem]
     if not matches:
-        raise HindsightError(f"no postmortem `{stem}.md` under {folder}; `hindsight actions` lists the IDs")
+        raise NotFoundError(f"no postmortem `{stem}.md` under {folder}; `hindsight actions` lists the IDs")
     for c in set_action(matches[0], item_id, status=status, owner=owner, due=due, ticket=ticket, today=today):
         click.echo(f"{_display(matches[0])}:{c.line}: {c.field}: {c.before or '(empty)'} -> {c.after}")
 
@@ -549,9 +549,9 @@ def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link:
 
     fmt = fmt or _FORMATS[audience][0]
     if fmt not in _FORMATS[audience]:
-        raise HindsightError(f"--format {fmt} is not available for {audience}; use {' or '.join(_FORMATS[audience])}")
+        raise InputError(f"--format {fmt} is not available for {audience}; use {' or '.join(_FORMATS[audience])}")
     if webhook and audience != "company":
-        raise HindsightError("--post sends the company summary to Slack; use it with --audience company")
+        raise InputError("--post sends the company summary to Slack; use it with --audience company")
     config = _config()
     text = read_text(file)
     pm = parse(text, path=str(file))
@@ -642,11 +642,11 @@ def serve(directory: Path | None, host: str, port: int, auth_mode: str, allow_ed
         except ValueError:
             loopback = host == "localhost"
         if not loopback:
-            raise HindsightError(f"--auth none serves on loopback only (not {host}); put the portal behind an SSO "
+            raise InputError(f"--auth none serves on loopback only (not {host}); put the portal behind an SSO "
                                  "proxy and use --auth header --trusted-proxy ADDRESS")
     trusted = list(proxies) or list(config.get("trusted_proxies"))
     if auth_mode == "header" and not trusted:
-        raise HindsightError("--auth header needs the proxy's address: --trusted-proxy ADDRESS (or trusted_proxies "
+        raise InputError("--auth header needs the proxy's address: --trusted-proxy ADDRESS (or trusted_proxies "
                              "in configuration)")
     auth = AuthSettings(auth_mode, allow_edits, trusted, config.get("roles"))
     t0 = time.perf_counter()
@@ -680,7 +680,7 @@ def rule(name: str) -> None:
 
     r = find_rule(name)
     if r is None:
-        raise HindsightError(f"no rule is called `{name}`; `hindsight rules` lists them")
+        raise NotFoundError(f"no rule is called `{name}`; `hindsight rules` lists them")
     click.echo(f"# {r.code} {r.name}\n\nDefault severity: {r.severity}. Tags: {', '.join(r.tags)}."
                f"{' Fixable.' if r.fixable else ''}\n\n{r.doc()}")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .standard import DOCUMENT_STATUSES, SEVERITIES
+from .standard import DOCUMENT_STATUSES, DRAFT_DEADLINE_HOURS, SEVERITIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +50,8 @@ OPTIONS: tuple[Option, ...] = (
                                     "`botched`.", str),
     Option("register", str, "register.csv", "The incident register (CSV or YAML), relative to the incidents "
                                              "folder: incidents that happened, with or without a postmortem."),
-    Option("policy", dict, {"P0": {"required": True, "draft_hours": 48}, "P1": {"required": True, "draft_hours": 168},
-                            "P2": {"required": False}, "P3": {"required": False}},
+    Option("policy", dict, {sev: {"required": True, "draft_hours": DRAFT_DEADLINE_HOURS[sev]}
+                            if sev in DRAFT_DEADLINE_HOURS else {"required": False} for sev in SEVERITIES},
            "Per severity: whether a postmortem is `required` and `draft_hours` after the incident to draft it "
            "(the standard, section 3).", dict),
     Option("review_window_days", list, [3, 5], "Days after the incident within which the review meeting is held "

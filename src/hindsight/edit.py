@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._io import replace_text
-from ._text import TextEdit, apply
-from .errors import ConflictError, HindsightError, WriteError
+from .errors import ConflictError, InputError, NotFoundError, WriteError
 from .model import ActionItem, CellSpan, Postmortem
 from .parse import decode, parse, read_bytes
-from .standard import ACTION_STATUSES, STATUS_EMOJI, status_label
+from .standard import ACTION_STATUSES, STATUS_EMOJI, read_status, status_label
+from .text import TextEdit, apply, split_lines
 
 #: Front-matter key recording when a postmortem entered each status of the default lifecycle.
 TRANSITION_KEYS = {"draft": "drafted", "in review": "reviewed", "published": "published", "complete": "completed"}
@@ -48,11 +48,9 @@ def version(data: bytes) -> str:
 
 def normalise_status(value: str) -> str:
     """A status the user typed (`done`, `In Progress`, `✅`, `won't fix`) as one of the standard's four."""
-    from .parse._actions import normalise_status as read_status
-
     status = read_status(value)
     if status not in ACTION_STATUSES:
-        raise HindsightError(f"`{value}` is not an action-item status; use one of {', '.join(ACTION_STATUSES)}")
+        raise InputError(f"`{value}` is not an action-item status; use one of {', '.join(ACTION_STATUSES)}")
     return status
 
 
@@ -78,7 +76,7 @@ def _item(pm: Postmortem, item_id: str) -> ActionItem:
         if a.id.lower() == key or (key.startswith("#") and a.id.lower().endswith(key)):
             return a
     ids = ", ".join(a.id for a in pm.action_items[:5]) or "none"
-    raise HindsightError(f"no action item `{item_id}` in {pm.path}; its items are: {ids}"
+    raise NotFoundError(f"no action item `{item_id}` in {pm.path}; its items are: {ids}"
                          f"{' …' if len(pm.action_items) > 5 else ''}")
 
 
@@ -87,36 +85,36 @@ def plan_action(text: str, pm: Postmortem, item_id: str, *, status: str | None =
                 today: dt.date | None = None) -> tuple[list[TextEdit], list[Change]]:
     """The edits that set an action item's fields, or a `HindsightError` saying why they cannot be made."""
     item = _item(pm, item_id)
-    lines = text.splitlines()
+    lines = split_lines(text)
     edits: list[TextEdit] = []
     changes: list[Change] = []
     if owner is not None and (len(re.findall(r"@[\w.-]+", owner)) > 1 or re.search(r",|/|&|\band\b", owner)):
-        raise HindsightError(f"`{owner}` names more than one owner; the standard asks for a single person "
+        raise InputError(f"`{owner}` names more than one owner; the standard asks for a single person "
                              "accountable")
     wanted = {"status": normalise_status(status) if status is not None else None, "owner": owner,
               "due": due.isoformat() if due else None, "ticket": ticket}
     if item.form == "checklist":
         for f in ("owner", "due", "ticket"):
             if wanted[f] is not None:
-                raise HindsightError(f"{item.id} is a checklist item, which has no {f}; write the items as a "
+                raise InputError(f"{item.id} is a checklist item, which has no {f}; write the items as a "
                                      "table (Action | Owner | Due Date | Status | Ticket) to track one")
         new = wanted["status"]
         if new is not None:
             if new not in ("TODO", "DONE"):
-                raise HindsightError(f"{item.id} is a checklist item: it can be TODO or DONE, not {new}")
+                raise InputError(f"{item.id} is a checklist item: it can be TODO or DONE, not {new}")
             span = item.cells["status"]
             box = "[x]" if new == "DONE" else "[ ]"
             edits.append(TextEdit(span.line, span.start, span.line, span.end, box))
             changes.append(Change("status", lines[span.line - 1][span.start:span.end], box, span.line))
         return edits, changes
     if item.form != "table":
-        raise HindsightError(f"{item.id} is written as a {item.form}, not a table row, so it has no cells to "
+        raise InputError(f"{item.id} is written as a {item.form}, not a table row, so it has no cells to "
                              "change; edit it by hand or move the action items into the standard's table")
     for field_name, value in wanted.items():
         if value is None:
             continue
         if field_name not in item.cells:
-            raise HindsightError(f"the action-item table of {pm.path} has no {field_name.title()} column; add one "
+            raise InputError(f"the action-item table of {pm.path} has no {field_name.title()} column; add one "
                                  "to the table first")
         if field_name == "status":
             old = item.status_text or ""
@@ -153,7 +151,7 @@ def set_action(path: Path, item_id: str, *, status: str | None = None, owner: st
                expected_version: str | None = None) -> list[Change]:
     """Set an action item's status, owner, due date or ticket in its file, in place."""
     if status is None and owner is None and due is None and ticket is None:
-        raise HindsightError("nothing to change; give a status, --owner, --due or --ticket")
+        raise InputError("nothing to change; give a status, --owner, --due or --ticket")
     data, text = _read_for_edit(path, expected_version)
     pm = parse(text, path=str(path))
     edits, changes = plan_action(text, pm, item_id, status=status, owner=owner, due=due, ticket=ticket,
@@ -174,8 +172,8 @@ def plan_status(text: str, pm: Postmortem, status: str, statuses: list[str],
                 today: dt.date) -> tuple[list[TextEdit], list[Change]]:
     canon = next((s for s in statuses if s.lower() == status.strip().lower()), None)
     if canon is None:
-        raise HindsightError(f"`{status}` is not a postmortem status; use one of {', '.join(statuses)}")
-    lines = text.splitlines()
+        raise InputError(f"`{status}` is not a postmortem status; use one of {', '.join(statuses)}")
+    lines = split_lines(text)
     edits: list[TextEdit] = []
     changes: list[Change] = []
     # The **Status:** line, or a new one after the last metadata line.

@@ -1,15 +1,23 @@
-"""Errors raised by the Hindsight library.
+"""Errors raised by the Hindsight library, by kind.
 
-The library raises; only the CLI and the web layer translate errors into exit
-codes or HTTP responses. Every message says what happened, then what to do.
+The library raises; only the CLI and the web layer translate errors, by their
+type, into exit codes or HTTP responses (the status a kind maps to is given
+below). Every message says what happened, then what to do.
 
     HindsightError
+    ├── NotFoundError      no such postmortem, action item, rule or file, or one the
+    │                      asker may not see (404)
+    ├── InputError         a value the user gave cannot be used: a month, a status,
+    │                      a date, a transition the lifecycle does not allow (400)
+    ├── RefusedError       the asker may see it but not do this: a read-only portal,
+    │                      a restricted postmortem shared too widely (403)
     ├── ReadError          a file could not be read as a postmortem (missing,
     │                      binary, not UTF-8, too large)
     ├── ConfigError        hindsight.toml / [tool.hindsight] is wrong
-    └── WriteError         a file could not be written
-        └── ConflictError  the file changed on disk since it was read, or
-                           already exists where a new one would go
+    ├── WriteError         a file could not be written
+    │   └── ConflictError  the file changed on disk since it was read, or
+    │                      already exists where a new one would go (409)
+    └── RemoteError        a service Hindsight talks to (Slack, a tracker) failed (502)
 """
 
 from __future__ import annotations
@@ -33,6 +41,18 @@ class HindsightError(Exception):
         return f"{where}{self.message}"
 
 
+class NotFoundError(HindsightError):
+    """What was asked for does not exist, or the asker may not see it (the two look the same)."""
+
+
+class InputError(HindsightError):
+    """A value given by the user cannot be used."""
+
+
+class RefusedError(HindsightError):
+    """The asker may not do this."""
+
+
 class ReadError(HindsightError):
     """A file could not be read as a postmortem."""
 
@@ -47,3 +67,7 @@ class WriteError(HindsightError):
 
 class ConflictError(WriteError):
     """A write would overwrite something it did not see."""
+
+
+class RemoteError(HindsightError):
+    """A service Hindsight talks to (Slack, a tracker) could not be reached or answered with an error (502)."""

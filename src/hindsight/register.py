@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._io import create_new, replace_text
-from .errors import HindsightError, ReadError
+from .errors import ConflictError, InputError, ReadError
 from .scaffold import slugify
 
 COLUMNS = ("id", "date", "title", "severity", "resolved_at", "postmortem")
@@ -130,12 +130,12 @@ def _read_yaml(text: str, where: str, severities: list[str]) -> list[Incident]:
 def add(path: Path, incident: dict[str, str], severities: list[str]) -> Incident:
     """Append an incident to a CSV register (created with its header when absent), atomically."""
     if path.suffix.lower() in (".yaml", ".yml"):
-        raise HindsightError("`register add` writes CSV registers; add YAML entries by hand", path=path)
+        raise InputError("`register add` writes CSV registers; add YAML entries by hand", path=path)
     data = path.read_bytes() if path.exists() else None
     existing = _incidents(data, path, severities) if data is not None else []
     new = _row({k: incident.get(k) or "" for k in COLUMNS}, str(path), len(existing) + 2, severities)
     if any(e.id == new.id for e in existing):
-        raise HindsightError(f"the register already has an incident `{new.id}`; give another --id", path=path)
+        raise ConflictError(f"the register already has an incident `{new.id}`; give another --id", path=path)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([new.id, new.date.isoformat(), new.title, new.severity,

@@ -10,8 +10,8 @@ from pathlib import Path
 from string import Template
 
 from ._io import create_new
-from .errors import HindsightError
-from .parse._when import duration_text
+from .errors import InputError
+from .parse.when import duration_text
 from .standard import SEVERITIES
 
 MAX_SLUG = 60
@@ -32,7 +32,7 @@ def _hhmm(value: str | None, name: str) -> dt.time | None:
         return None
     m = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)\s*", value)
     if not m:
-        raise HindsightError(f"--{name} `{value}` is not a time; write it as HH:MM, e.g. 14:30")
+        raise InputError(f"--{name} `{value}` is not a time; write it as HH:MM, e.g. 14:30")
     return dt.time(int(m.group(1)), int(m.group(2)))
 
 
@@ -41,11 +41,11 @@ def render_new(title: str, *, date: dt.date, severity: str | None = None, author
     """The template's text with what is known filled in and `[TODO: …]` for the rest."""
     title = " ".join(title.split())
     if not title:
-        raise HindsightError("the title is empty; give a short title such as \"Database connection pool exhausted\"")
+        raise InputError("the title is empty; give a short title such as \"Database connection pool exhausted\"")
     if severity is not None:
         severity = severity.strip().upper()
         if severity not in SEVERITIES:
-            raise HindsightError(f"--severity `{severity}` is not one of {', '.join(SEVERITIES)}")
+            raise InputError(f"--severity `{severity}` is not one of {', '.join(SEVERITIES)}")
     t0, t1 = _hhmm(start, "start"), _hhmm(end, "end")
     todo_time = "[TODO: HH:MM]"
     if t0 and t1:
@@ -72,7 +72,7 @@ def new_postmortem(title: str, directory: Path, *, date: dt.date | None = None, 
     text = render_new(title, date=date, severity=severity, author=author, start=start, end=end)
     slug = slugify(title)
     if not slug:
-        raise HindsightError("the title has no letters or digits to make a file name from; "
+        raise InputError("the title has no letters or digits to make a file name from; "
                              "use a title such as \"API outage\"")
     path = directory / f"{date.isoformat()}-{slug}.md"
     create_new(path, text)

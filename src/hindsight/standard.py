@@ -1,4 +1,12 @@
-"""What the organisation's postmortem standard fixes, as data (see ../shared/standard/)."""
+"""What the organisation's postmortem standard fixes, as data (see ../shared/standard/), and the
+one reading of the ways people write it: status spellings and the template's placeholders.
+
+The parser, the linter, the editor and the shells all import these; none keeps its own copy.
+"""
+
+from __future__ import annotations
+
+import re
 
 #: Action-item statuses (section 5).
 ACTION_STATUSES = ("TODO", "IN PROGRESS", "DONE", "WONTFIX")
@@ -17,3 +25,79 @@ DRAFT_DEADLINE_HOURS = {"P0": 48, "P1": 7 * 24}
 def status_label(status: str | None) -> str:
     """A status as the template writes it (`✅ DONE`); any other text as it is."""
     return f"{STATUS_EMOJI[status]} {status}" if status in STATUS_EMOJI else (status or "")
+
+
+# -- how people write an action item's status ------------------------------------------------------
+
+#: Every spelling read as one of the standard's four statuses (lower case; emoji as they are).
+STATUS_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "TODO": ("todo", "to do", "to-do", "open", "not started", "planned", "new", "pending", "backlog", "🔲", "⬜",
+             "☐", "[ ]", "not done"),
+    "IN PROGRESS": ("in progress", "in-progress", "inprogress", "wip", "doing", "ongoing", "started", "underway",
+                    "work in progress", "🔄", "🚧", "⏳", "in review"),
+    "DONE": ("done", "complete", "completed", "closed", "fixed", "resolved", "finished", "shipped", "merged",
+             "✅", "✔", "✔️", "☑", "☑️", "[x]", "implemented", "deployed"),
+    "WONTFIX": ("wontfix", "won't fix", "wont fix", "won't do", "will not fix", "will not do", "cancelled",
+                "canceled", "declined", "rejected", "dropped", "obsolete", "❌", "✖", "⛔"),
+}
+_STATUS_LOOKUP = {w: s for s, words in STATUS_SPELLINGS.items() for w in words}
+_EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200d]+")
+_MARKS = (("✅", "DONE"), ("🔄", "IN PROGRESS"), ("🔲", "TODO"), ("❌", "WONTFIX"), ("🚧", "IN PROGRESS"))
+
+
+def read_status(text: str | None) -> str | None:
+    """`✅ DONE`, `Done`, `[x]`, `🔄 In progress`, `won't fix` as one of the standard's four.
+
+    Text that is none of them comes back as written (stripped); empty text is None.
+    """
+    if text is None:
+        return None
+    raw = text.strip()
+    if not raw:
+        return None
+    t = raw.lower().replace("’", "'").strip(" .*_`")
+    if t in _STATUS_LOOKUP:
+        return _STATUS_LOOKUP[t]
+    bare = _EMOJI.sub("", t).strip(" .*_`")
+    if bare in _STATUS_LOOKUP:
+        return _STATUS_LOOKUP[bare]
+    if not bare:
+        for emoji, status in _MARKS:
+            if emoji in t:
+                return status
+    return raw
+
+
+def is_open_status(status: str | None) -> bool:
+    """An item with this (read) status is open: not DONE or WONTFIX (no status, or another text, is open)."""
+    return status not in CLOSED_STATUSES
+
+
+# -- the template's placeholders ---------------------------------------------------------------------
+
+#: A `[TODO: …]` or `[TBD]` marker (any case): the part is not written yet.
+TODO_MARKER = re.compile(r"\[(?:TODO|TBD)\b[^\]\n]*\]?", re.I)
+#: The template's own placeholder text: its title and its instruction line.
+TEMPLATE_TEXT = ("[Brief Title]", "One paragraph executive summary:")
+#: Any placeholder left in a document: a marker or the template's text (what `placeholder-text` reports).
+PLACEHOLDER = re.compile("|".join([*(re.escape(t) for t in TEMPLATE_TEXT), TODO_MARKER.pattern]), re.I)
+# A metadata value that says nothing (`TBD`, `?`, `—`). `TODO` is one too, except as an action's status.
+_BLANK = re.compile(r"\s*(?:TBD|TBC|N/?A|\?+|-+|—)\s*", re.I)
+_BLANK_OR_TODO = re.compile(r"\s*(?:TBD|TBC|TODO|N/?A|\?+|-+|—)\s*", re.I)
+
+
+def is_placeholder(text: str | None) -> bool:
+    """Text holding a `[TODO: …]` marker is not written yet: the parser keeps it out of the model."""
+    return bool(text) and TODO_MARKER.search(text) is not None
+
+
+def placeholders(text: str) -> list[re.Match[str]]:
+    """Every placeholder in a line: markers and the template's own text."""
+    return list(PLACEHOLDER.finditer(text)) if text else []
+
+
+def is_blank_value(text: str | None, *, todo: bool = True) -> bool:
+    """A field's value that says nothing: a placeholder, `TBD`, `N/A`, `?`, `—` (and `TODO` unless `todo=False`)."""
+    if not text or not text.strip():
+        return True
+    return is_placeholder(text) or (_BLANK_OR_TODO if todo else _BLANK).fullmatch(text) is not None

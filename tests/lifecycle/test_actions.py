@@ -92,7 +92,7 @@ def test_set_keeps_a_padded_table_aligned():
             "| Add alert  | @sre    | 2025-01-09 | TODO        |\n")
     pm = parse(text, path="2025-01-02-x.md")
     edits, _ = plan_action(text, pm, "2025-01-02-x#1", status="in progress")
-    from hindsight._text import apply
+    from hindsight.text import apply
 
     new = apply(text, edits).splitlines()[-1]
     assert new == "| Add alert  | @sre    | 2025-01-09 | IN PROGRESS |"
@@ -167,7 +167,7 @@ def test_an_edit_changes_exactly_the_target_cell(data):
              "ticket": "T-" + str(data.draw(st.integers(1, 9999)))}[field]
     if field not in item.cells:
         return
-    from hindsight._text import apply
+    from hindsight.text import apply
 
     edits, _ = plan_action(text, parsed, item.id, **{field: value})
     new = apply(text, edits)

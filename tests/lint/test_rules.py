@@ -64,3 +64,34 @@ def test_the_standards_own_example_has_only_its_real_findings(tmp_path):
     early = make_settings(Config(root=tmp_path), today=dt.date(2025, 12, 10))
     assert not [f for f in check_text(path.read_text(encoding="utf-8"), str(path), early)
                 if f.name == "action-item-overdue"]
+
+
+def test_the_configured_draft_deadline_is_the_one_postmortem_overdue_reports():
+    # Drafted 2025-12-20 after a P1 on 2025-12-09: late by the standard's week, on time by a 14-day policy.
+    text = (FIXTURES / "2025-12-09-postmortem-overdue.md").read_text(encoding="utf-8")
+    path = str(FIXTURES / "2025-12-09-postmortem-overdue.md")
+
+    def overdue(policy=None):
+        values = {"incidents_dir": "."} | ({"policy": policy} if policy else {})
+        settings = make_settings(Config(root=FIXTURES, values=values), today=TODAY)
+        return [f.message for f in check_text(text, path, settings) if f.name == "postmortem-overdue"]
+
+    assert overdue() == ["a P1 postmortem is due within 168 hours of the incident; this one was drafted 10.3 days "
+                         "after it (2025-12-20)"]
+    assert overdue({"P1": {"required": True, "draft_hours": 14 * 24}}) == []
+    assert overdue({"P1": {"required": True, "draft_hours": 24}})[0].startswith(
+        "a P1 postmortem is due within 24 hours")
+    assert overdue({"P1": {"required": False}}) == []  # no draft deadline: not judged
+
+
+def test_a_placeholder_is_reported_once_whatever_its_case(tmp_path):
+    from ..conftest import STANDARD_EXAMPLE
+
+    text = STANDARD_EXAMPLE.read_text(encoding="utf-8")
+    start = text.index("## Lessons Learned")
+    end = text.index("---", start)
+    text = text[:start] + "## Lessons Learned\n\n[todo: what did we learn?]\n\n" + text[end:]
+    findings = check_text(text, str(tmp_path / "x.md"), _settings())
+    line = text[:text.index("[todo:")].count("\n") + 1
+    assert [(f.line, f.name) for f in findings if f.line == line or f.name == "no-lessons-learned"] == [
+        (line, "placeholder-text")]

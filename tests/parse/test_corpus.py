@@ -15,7 +15,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from hindsight import read
-from hindsight.parse._scan import scan
+from hindsight.parse.scan import scan
 
 from ..conftest import STANDARD_EXAMPLE
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hindsight import parse
-from hindsight.parse._when import duration_text, find_date, parse_duration
+from hindsight.parse.when import duration_text, find_date, parse_duration
 
 
 @pytest.mark.parametrize("text,minutes", [

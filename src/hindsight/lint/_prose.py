@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..parse._scan import Line
+from ..parse.scan import Line
 
 _MASK = re.compile(r"`+[^`]*`+|\]\([^)]*\)|<[^>\n]*>|https?://\S+|\*\*|__|!\[[^\]]*\]")
 

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .._text import TextEdit
+from ..text import TextEdit
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..language import Lexicon
+    from ..lifecycle import Policy
     from ..model import Postmortem
-    from ..parse._scan import Scan
+    from ..parse.scan import Scan
 
 SEVERITIES = ("error", "warning")
 
@@ -68,7 +69,7 @@ class Context:
 
     @cached_property
     def lines(self) -> list[str]:
-        from ..parse._scan import split_lines
+        from ..text import split_lines
 
         return split_lines(self.text[1:] if self.text.startswith("\ufeff") else self.text)
 
@@ -78,7 +79,7 @@ class Context:
     def scan(self) -> Scan:
         if self.scanned is not None:
             return self.scanned
-        from ..parse._scan import scan
+        from ..parse.scan import scan
 
         return scan(self.text[1:] if self.text.startswith("\ufeff") else self.text)
 
@@ -111,9 +112,18 @@ class Context:
 
         return [find_blame(u.text, self.lexicon, w) for u, w in zip(self.suspect_units, self.words)]
 
+    @cached_property
+    def policy(self) -> Policy:
+        """The lifecycle's deadlines, as `hindsight status` reads them from the configuration."""
+        from ..lifecycle import Policy
+
+        return Policy.from_config(self.config)
+
     def has_placeholder(self, start: int, end: int) -> bool:
         """Whether lines start..end still hold template placeholders (placeholder-text reports those)."""
-        return any("[TODO" in line or "[TBD" in line for line in self.lines[max(0, start - 1):end])
+        from ..standard import PLACEHOLDER
+
+        return any(PLACEHOLDER.search(line) for line in self.lines[max(0, start - 1):end])
 
     def option(self, rule: str, name: str, default: Any) -> Any:
         return self.rule_options.get(rule, {}).get(name, default)

@@ -51,6 +51,9 @@ class Settings:
 
 def make_settings(config: Config, *, select_: Iterable[str] = (), ignore: Iterable[str] = (),
                   today: dt.date | None = None) -> Settings:
+    from ..lifecycle import Policy
+
+    Policy.from_config(config)  # a wrong [policy] is a configuration error here, not in every worker
     chosen = select(list(select_) or config.get("select"), [*config.get("ignore"), *ignore],
                     source="--select/--ignore")
     severity: dict[str, str] = {}
@@ -116,7 +119,7 @@ def _off(f: Finding, names: set[str]) -> bool:
 
 def check_text(text: str, path: str, settings: Settings) -> list[Finding]:
     """Every finding for one document, after suppressions and per-file ignores."""
-    from ..parse._document import parse_with_scan
+    from ..parse import parse_with_scan
 
     pm, scanned = parse_with_scan(text, path=None if path in ("-", "<stdin>") else path)
     ctx = Context(path=path, text=text, pm=pm, config=settings.config, today=settings.today,

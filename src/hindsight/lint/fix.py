@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._text import apply, offsets
+from ..text import apply, offsets
 from ._types import Finding
 
 

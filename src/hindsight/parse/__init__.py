@@ -3,6 +3,15 @@
 `parse(text)` reads text and never raises; `read(path)` reads a file and raises
 `ReadError` when the file is missing, binary, not UTF-8 or too large
 (`read_bytes` and `read_text` are its first steps, for callers that need them).
+
+The pieces other packages share are public modules of this package:
+
+- `hindsight.parse.scan`: the fence-aware line scanner (lines, table cells, sections);
+- `hindsight.parse.when`: dates, times, zones and durations, read and written;
+- `hindsight.parse.sections`: the standard's section names and their synonyms.
+
+Lines themselves are `hindsight.text`; statuses and placeholders are `hindsight.standard`.
+Modules whose names start with `_` are this package's own.
 """
 
 from __future__ import annotations
@@ -10,9 +19,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._document import MAX_BYTES, decode, parse, read, read_bytes, read_text
+    from ._document import MAX_BYTES, decode, parse, parse_with_scan, read, read_bytes, read_text
 
-__all__ = ["MAX_BYTES", "decode", "parse", "read", "read_bytes", "read_text"]
+__all__ = ["MAX_BYTES", "decode", "parse", "parse_with_scan", "read", "read_bytes", "read_text"]
 
 
 def __getattr__(name: str) -> Any:

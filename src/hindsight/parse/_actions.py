@@ -14,23 +14,11 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ..model import ActionItem, CellSpan, Diagnostic
-from ._blocks import Block, is_placeholder
-from ._scan import Line
-from ._sections import normalise
-from ._when import match_date
-
-_STATUS_WORDS = {
-    "TODO": ["todo", "to do", "to-do", "open", "not started", "planned", "new", "pending", "backlog", "🔲", "⬜", "☐",
-             "[ ]", "not done"],
-    "IN PROGRESS": ["in progress", "in-progress", "inprogress", "wip", "doing", "ongoing", "started", "underway",
-                    "work in progress", "🔄", "🚧", "⏳", "in review"],
-    "DONE": ["done", "complete", "completed", "closed", "fixed", "resolved", "finished", "shipped", "merged",
-             "✅", "✔", "✔️", "☑", "☑️", "[x]", "implemented", "deployed"],
-    "WONTFIX": ["wontfix", "won't fix", "wont fix", "won't do", "will not fix", "will not do", "cancelled",
-                "canceled", "declined", "rejected", "dropped", "obsolete", "❌", "✖", "⛔"],
-}
-_STATUS_LOOKUP = {w: s for s, words in _STATUS_WORDS.items() for w in words}
-_EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200d]+")
+from ..standard import is_blank_value, read_status
+from ._blocks import Block
+from .scan import Line
+from .sections import normalise
+from .when import match_date
 
 _COLUMNS = {
     "id": ["id", "#", "no", "nr", "number", "ref id"],
@@ -82,26 +70,6 @@ _COMMITMENT = re.compile(r"(?:^|[,;:]\s+)(?:we will|we'll|we intend to|we plan t
                          r"we're going to)\b", re.I)
 
 
-def normalise_status(text: str | None) -> str | None:
-    """`✅ DONE`, `Done`, `[x]`, `🔄 In progress`, `Won't fix` to the standard's four; other text as written."""
-    if text is None:
-        return None
-    raw = text.strip()
-    if not raw:
-        return None
-    t = raw.lower().replace("’", "'").strip(" .*_`")
-    if t in _STATUS_LOOKUP:
-        return _STATUS_LOOKUP[t]
-    bare = _EMOJI.sub("", t).strip(" .*_`")
-    if bare in _STATUS_LOOKUP:
-        return _STATUS_LOOKUP[bare]
-    marks = (("✅", "DONE"), ("🔄", "IN PROGRESS"), ("🔲", "TODO"), ("❌", "WONTFIX"), ("🚧", "IN PROGRESS"))
-    for emoji, status in marks:
-        if not bare and emoji in t:
-            return status
-    return raw
-
-
 @dataclass(slots=True)
 class _Draft:
     action: str
@@ -141,7 +109,7 @@ class ActionReader:
                     message=f"cannot read the due date `{d.due_text}`; write it as YYYY-MM-DD"))
             out.append(ActionItem(
                 id=f"{self.stem}#{n}", action=d.action, owner=d.owner, due=due, due_text=d.due_text,
-                status=normalise_status(d.status_text), status_text=d.status_text, ticket=d.ticket,
+                status=read_status(d.status_text), status_text=d.status_text, ticket=d.ticket,
                 ticket_url=d.ticket_url, priority=d.priority, closed=_read_due(d.closed_text, self.incident),
                 form=d.form, cells=d.cells, line=d.line, end_line=d.end_line))
         return out
@@ -381,11 +349,8 @@ def _clean_owner(owner: str | None) -> str | None:
     return o or None
 
 
-_EMPTY = re.compile(r"^\s*(?:TBD|TBC|N/?A|-|—|\?+)\s*$", re.I)
-
-
 def _is_placeholder(text: str) -> bool:
-    return is_placeholder(text) or bool(_EMPTY.match(text))
+    return is_blank_value(text, todo=False)
 
 
 def _none_if_placeholder(text: str | None) -> str | None:

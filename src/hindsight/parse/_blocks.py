@@ -10,15 +10,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ._scan import Line
+from .scan import Line
 
 _CHECK = re.compile(r"^\[([ xX✓✔])\](?:\s+|$)")
-_PLACEHOLDER = re.compile(r"\[(?:TODO|TBD)\b", re.I)
-
-
-def is_placeholder(text: str | None) -> bool:
-    """Text still holding a `[TODO: …]` marker from the template is not written yet."""
-    return bool(text) and _PLACEHOLDER.search(text) is not None
 
 
 @dataclass(slots=True)

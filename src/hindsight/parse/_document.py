@@ -30,12 +30,13 @@ from ..model import (
     Span,
     Why,
 )
-from . import _sections as S
+from ..standard import TEMPLATE_TEXT, is_blank_value, is_placeholder
+from . import sections as S
 from ._actions import ActionReader
-from ._blocks import Block, blocks, is_placeholder
-from ._scan import Line, Scan, Section, build_sections, scan
+from ._blocks import Block, blocks
 from ._timeline import TimelineReader
-from ._when import UTC, find_date, find_range, find_zone, match_when, parse_duration, zone_name
+from .scan import Line, Scan, Section, build_sections, scan
+from .when import UTC, find_date, find_range, find_zone, match_when, parse_duration, zone_name
 
 #: Files larger than this are refused: no postmortem is 32 MiB of text.
 MAX_BYTES = 32 * 1024 * 1024
@@ -58,7 +59,7 @@ _FM_KEYS = {
     "duration": "duration", "start": "start", "end": "end", "incident_date": "date", "incident-date": "date",
     "resolved": "end", "resolved_at": "end",
 }
-_TEMPLATE_LINES = ("one paragraph executive summary:",)
+_TEMPLATE_LINES = tuple(t.lower() for t in TEMPLATE_TEXT if not t.startswith("["))
 _SEVERITY = re.compile(r"^\s*(?:sev(?:erity)?[\s-]*|p)(\d)\b", re.I)
 _NUMBER = re.compile(r"(?<![\w.])[~≈<>]?\s*\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k|m|mm|million|thousand|%)?", re.I)
 _PERCENT_LABEL = re.compile(r"(target|actual|objective|slo|achieved)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*%", re.I)
@@ -641,7 +642,7 @@ def _title_text(text: str) -> str:
 
 
 def _is_placeholder(value: str) -> bool:
-    return is_placeholder(value) or bool(re.fullmatch(r"TBD|TODO|\?+|-+|—", value.strip(), re.I))
+    return is_blank_value(value)
 
 
 def _drop_template(text: str) -> str:

@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 
 from ..model import Diagnostic, TimelineEvent
-from ._blocks import Block, is_placeholder, join_text
-from ._scan import Line
-from ._when import When, find_date, find_zone, match_when
+from ..standard import is_placeholder
+from ._blocks import Block, join_text
+from .scan import Line
+from .when import When, find_date, find_zone, match_when
 
 _ROLLOVER = dt.timedelta(hours=6)
 _FOOTNOTE = re.compile(r"\[\^[^\]]*\]")

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from ..model import ActionItem, Postmortem, TimelineEvent
-from ..parse._when import duration_text, zone
+from ..parse.when import duration_text, zone
 from ..standard import status_label
 
 WIDTH = 70  # the standard's prose is wrapped at 70 columns

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import actions as actions_lib
 from ..config import Config
-from ..errors import HindsightError
+from ..errors import InputError
 
 if TYPE_CHECKING:
     from ..model import Postmortem
@@ -30,7 +30,7 @@ def parse_month(value: str) -> tuple[dt.date, dt.date]:
     """`2026-01` -> (first day, first day of the next month)."""
     m = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise HindsightError(f"`{value}` is not a month; write it as YYYY-MM, e.g. 2026-01")
+        raise InputError(f"`{value}` is not a month; write it as YYYY-MM, e.g. 2026-01")
     first = dt.date(int(m.group(1)), int(m.group(2)), 1)
     return first, _add_months(first, 1)
 

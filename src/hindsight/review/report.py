@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..actions import FORMULA
-from ..parse._when import duration_text
+from ..parse.when import duration_text
 
 
 def _rate(v: float | None) -> str:

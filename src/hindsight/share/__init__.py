@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..errors import HindsightError
+from ..errors import InputError, RefusedError, RemoteError
 from ..model import Postmortem
-from ..parse._when import duration_text
+from ..parse.when import duration_text
 from ..render.html import page, strip_front_matter, to_html
 from ..standard import status_label
 from .redact import Redactor
@@ -140,10 +140,10 @@ def post(webhook_url: str, payload: dict[str, Any]) -> None:
     try:
         response = WebhookClient(webhook_url, timeout=15).send_dict(payload)
     except Exception as e:  # noqa: BLE001 - network errors of any kind become one clear message
-        raise HindsightError(f"could not reach the Slack webhook ({type(e).__name__}: {e}); nothing was posted") \
+        raise RemoteError(f"could not reach the Slack webhook ({type(e).__name__}: {e}); nothing was posted") \
             from None
     if response.status_code != 200:
-        raise HindsightError(f"Slack answered HTTP {response.status_code} ({response.body.strip()[:200]}); the "
+        raise RemoteError(f"Slack answered HTTP {response.status_code} ({response.body.strip()[:200]}); the "
                              "message was not posted. Check the webhook URL")
 
 
@@ -202,7 +202,7 @@ def leadership_html(pm: Postmortem, link: str | None) -> str:
 def status_page(pm: Postmortem, config: Config) -> str:
     """The external update: what happened, when, impact, what we are doing; nothing internal."""
     if pm.restricted:
-        raise HindsightError("this postmortem's classification is restricted; it cannot be shared on the "
+        raise RefusedError("this postmortem's classification is restricted; it cannot be shared on the "
                              "status page", path=pm.path)
     r = Redactor.from_config(config)
     when = ""
@@ -242,4 +242,4 @@ def render(pm: Postmortem, text: str, audience: str, fmt: str | None, config: Co
         # Internal blocks go before parsing, so nothing inside them reaches any field.
         body = status_page(parse(strip_internal(text), path=pm.path), config)
         return page("Status update", to_html(body)) if fmt == "html" else body
-    raise HindsightError(f"unknown audience `{audience}`; use one of {', '.join(AUDIENCES)}")
+    raise InputError(f"unknown audience `{audience}`; use one of {', '.join(AUDIENCES)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...parse._scan import row_cell_columns
+from ...parse.scan import row_cell_columns
 from ...standard import ACTION_STATUSES, STATUS_EMOJI, status_label
 from .._types import Context, Edit, Finding, Fix
 from ..registry import Rule, rule

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...parse._when import duration_text
+from ...parse.when import duration_text
 from .._types import Context, Edit, Finding, Fix
 from ..registry import Rule, rule
 

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from ...parse._sections import classify_text
-from ...parse._when import duration_text, find_range, parse_duration
+from ...parse.sections import classify_text
+from ...parse.when import duration_text, find_range, parse_duration
+from ...standard import placeholders
 from .._types import Context, Edit, Finding, Fix
 from ..registry import Rule, rule
 
 _FILENAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
-_PLACEHOLDERS = re.compile(r"\[Brief Title\]|One paragraph executive summary:|\[(?:TODO|TBD)\b[^\]]*\]?", re.I)
 _METADATA = ("date", "duration", "severity", "author", "status")
 
 
@@ -206,7 +206,7 @@ class PlaceholderText(Rule):
             if ln.kind in ("code", "fence", "comment", "front", "blank") or \
                     ("[" not in ln.text and "executive summary" not in ln.text):
                 continue
-            for m in _PLACEHOLDERS.finditer(ln.text):
+            for m in placeholders(ln.text):
                 yield self.finding(ctx, ln.no, f"template placeholder `{m.group(0)}` left in place; write the "
                                                "real content", column=m.start() + 1)
 

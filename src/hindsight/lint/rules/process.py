@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from ...standard import DRAFT_DEADLINE_HOURS
 from .._types import Context, Finding
 from ..registry import Rule, rule
 
@@ -54,13 +53,17 @@ def drafted_at(ctx: Context) -> dt.datetime | None:
 
 @rule
 class PostmortemOverdue(Rule):
-    """A P0 postmortem drafted later than 48 hours after the incident, or a P1 later than a week.
+    """A postmortem drafted later than its severity's deadline (P0: 48 hours, P1: a week, by default).
 
     ## What it does
     Compares the incident (its end, or its date) with when the postmortem was
     drafted: the `drafted` date in front matter (which `hindsight status set`
     records), or else the file's first commit in git. Files with neither are
     not judged.
+
+    The deadline is the lifecycle's, the same one `hindsight status` uses:
+    `[policy.<severity>] draft_hours` in configuration (counted in working days
+    when `business_days = true`); a severity without `draft_hours` is not judged.
 
     ## Why is this bad?
     Memories fade and logs rotate: the standard makes P0 and P1 postmortems
@@ -71,6 +74,9 @@ class PostmortemOverdue(Rule):
 
     Use instead: draft it by 2025-12-11, even if rough, and refine it in review.
 
+    ## Options
+    `policy` (`draft_hours` per severity) and `business_days`, shared with the lifecycle.
+
     ## References
     The standard, section 3 (Severity Classification) and section 4 (Timeline).
     """
@@ -79,16 +85,18 @@ class PostmortemOverdue(Rule):
     code, name, severity, tags, volatile = "HS501", "postmortem-overdue", "warning", ("process",), True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from ...lifecycle import incident_end
+
         pm = ctx.pm
-        hours = DRAFT_DEADLINE_HOURS.get(pm.severity or "")
-        if hours is None or pm.date is None:
+        policy = ctx.policy
+        hours = policy.draft_hours.get(pm.severity or "")
+        incident = incident_end(pm)
+        if hours is None or incident is None:
             return
-        incident = pm.end or dt.datetime.combine(pm.date, dt.time(23, 59), dt.timezone.utc)
         drafted = drafted_at(ctx)
         if drafted is None:
             return
-        late = drafted - incident - dt.timedelta(hours=hours)
-        if late > dt.timedelta(0):
+        if drafted > policy.add_hours(incident, hours):
             span = pm.spans.get("severity")
             days = (drafted - incident).total_seconds() / 86400
             yield self.finding(ctx, span.line if span else 1,

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..text import split_lines
+
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
@@ -66,16 +68,6 @@ class Scan:
     lines: list[Line]
     front_matter: tuple[str, str, int, int] | None  # (format, text, first line no, last line no)
     refdefs: dict[str, str]
-
-
-def split_lines(text: str) -> list[str]:
-    """Split on \\n, \\r\\n or \\r alone, like a careful editor would."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
 
 
 def scan(text: str) -> Scan:

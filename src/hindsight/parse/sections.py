@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ._scan import Section
+from .scan import Section
 
 # Canonical section kinds, in the order of the standard's template.
 SUMMARY = "summary"

@@ -21,9 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate  # noqa: E402
 
-from hindsight import corpus as hcorpus  # noqa: E402
+from hindsight.access import Viewer  # noqa: E402
+from hindsight.config import Config  # noqa: E402
 from hindsight.parse import decode, parse  # noqa: E402
-from hindsight.views import postmortem_row  # noqa: E402
+from hindsight.workspace import Workspace  # noqa: E402
 
 
 def timed(label: str, n: int, fn) -> float:
@@ -53,7 +54,8 @@ def main() -> None:
                 parse(decode(p.read_bytes(), p), str(p))
 
         serial = timed("parse, one process", n, parse_all)
-        par = timed("hindsight list's load (parallel)", n, lambda: hcorpus.load(folder, postmortem_row))
+        par = timed("hindsight list's records (parallel)", n,
+                    lambda: Workspace(Config(root=folder.parent), folder=folder).records(Viewer.local()))
         try:
             from markdown_it import MarkdownIt
 

@@ -68,9 +68,10 @@ def main() -> None:
         (root / "hindsight.toml").write_text('incidents_dir = "docs/incidents"\n', encoding="utf-8")
         print(f"{len(paths)} postmortems; {os.cpu_count()} cores", flush=True)
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "from hindsight.config import load; from hindsight.web.index import "
-                        "Index; c = load(); Index(c.incidents_dir, c.root / '.hindsight' / 'index.sqlite')"
-                        ".refresh(force=True)"], cwd=root, check=True)
+        subprocess.run([sys.executable, "-c", "from hindsight.config import load; from hindsight.records import "
+                        "Reader; from hindsight.store.sqlite import SqliteStore; c = load(); SqliteStore("
+                        "Reader.for_config(c, c.incidents_dir), c.incidents_dir, c.root / '.hindsight' / "
+                        "'index.sqlite').refresh(force=True)"], cwd=root, check=True)
         print(f"index built from scratch in {time.perf_counter() - t0:.1f} s "
               f"({(root / '.hindsight' / 'index.sqlite').stat().st_size / 1e6:.0f} MB)", flush=True)
         server = subprocess.Popen([str(HINDSIGHT), "serve", "--port", str(args.port)], cwd=root,

@@ -12,7 +12,7 @@ from .errors import ConflictError, WriteError
 _EXISTS = "already exists; choose another title or date, or edit the existing file"
 
 
-def _stage(path: Path, data: bytes, place: Callable[[str], None]) -> None:
+def _stage(path: Path, data: bytes, place: Callable[[str], None], shown: str | None = None) -> None:
     """Write `data` to a temporary file beside `path`, flushed to disk, then let `place` put it there.
 
     Whatever `place` does (link, rename, or refuse), the temporary file never stays behind.
@@ -21,7 +21,7 @@ def _stage(path: Path, data: bytes, place: Callable[[str], None]) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
         raise WriteError(f"cannot write in this folder ({e.strerror}); check its permissions",
-                         path=path.parent) from None
+                         path=Path(shown).parent if shown else path.parent) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -29,7 +29,7 @@ def _stage(path: Path, data: bytes, place: Callable[[str], None]) -> None:
             os.fsync(f.fileno())
         place(tmp)
     except OSError as e:
-        raise WriteError(f"cannot write the file ({e.strerror})", path=path) from None
+        raise WriteError(f"cannot write the file ({e.strerror})", path=shown or path) from None
     finally:
         try:
             os.unlink(tmp)
@@ -73,7 +73,7 @@ def create_new(path: Path, text: str) -> None:
     _stage(path, data, place)
 
 
-def replace_text(path: Path, text: str, *, expected: bytes, bom: bool = False) -> None:
+def replace_text(path: Path, text: str, *, expected: bytes, bom: bool = False, shown: str | None = None) -> None:
     """Replace a file's content atomically, refusing if it changed since it was read as `expected`.
 
     The new content goes to a temporary file in the same folder, which takes the
@@ -83,19 +83,19 @@ def replace_text(path: Path, text: str, *, expected: bytes, bom: bool = False) -
     try:
         current = path.read_bytes()
     except OSError as e:
-        raise WriteError(f"cannot read the file before writing ({e.strerror})", path=path) from None
+        raise WriteError(f"cannot read the file before writing ({e.strerror})", path=shown or path) from None
     if current != expected:
         raise ConflictError("the file changed on disk since it was read; nothing was written. Run the command "
-                            "again on the new content", path=path)
+                            "again on the new content", path=shown or path)
 
     def place(tmp: str) -> None:
         os.chmod(tmp, path.stat().st_mode & 0o7777)
         if path.read_bytes() != expected:  # a last look, just before the rename
             raise ConflictError("the file changed on disk while it was being written; nothing was written",
-                                path=path)
+                                path=shown or path)
         os.replace(tmp, path)
 
-    _stage(path, (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"), place)
+    _stage(path, (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"), place, shown)
 
 
 def write_file(path: Path, data: bytes) -> None:

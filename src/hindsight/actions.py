@@ -1,8 +1,9 @@
-"""Action items across every postmortem: listing, filtering and completion figures.
+"""Action items across every postmortem: the one filter, the one order and the completion figures.
 
 Completion rate = DONE ÷ (all − WONTFIX): items the team decided not to do
 leave the denominator; items with no status, or one outside the standard's
-four, count as open.
+four, count as open. An item is overdue when its due date is before today and
+it is open (`ActionRow.overdue`).
 """
 
 from __future__ import annotations
@@ -13,115 +14,121 @@ import io
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from . import corpus
-from .standard import CLOSED_STATUSES, status_label
+from .errors import InputError
+from .standard import ACTION_STATUSES, read_status, status_label
 
 if TYPE_CHECKING:
-    from .model import Postmortem
+    from .records import ActionRow
 
 FORMULA = "completion rate = DONE / (all - WONTFIX)"
+#: The status filter that means "not DONE and not WONTFIX".
+OPEN = "open"
 
 
-def rows_of(pm: Postmortem) -> list[dict[str, Any]]:
-    """The action items of one postmortem as rows (run in worker processes: no `today` here)."""
-    return [{
-        "id": a.id, "path": pm.path, "line": a.line, "action": a.action, "owner": a.owner,
-        "due": a.due.isoformat() if a.due else None, "status": a.status, "ticket": a.ticket,
-        "severity": pm.severity, "incident_date": pm.date.isoformat() if pm.date else None,
-        "closed": a.closed.isoformat() if a.closed else None,
-    } for a in pm.action_items]
+def wanted_status(value: str | None) -> str | None:
+    """A status filter as the user typed it (`done`, `in-progress`, `✅`, `won't fix`, `open`), read once."""
+    if value is None or not value.strip():
+        return None
+    if value.strip().lower() == OPEN:
+        return OPEN
+    status = read_status(value)
+    if status not in ACTION_STATUSES:
+        raise InputError(f"`{value}` is not an action-item status; use one of {', '.join(ACTION_STATUSES)} "
+                         f"or {OPEN}")
+    return status
 
 
-def with_overdue(rows: Iterable[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
-    out = []
-    for r in rows:
-        r = dict(r)
-        r["overdue"] = bool(r["due"] and r["status"] not in CLOSED_STATUSES and dt.date.fromisoformat(r["due"]) < today)
-        out.append(r)
-    return out
+@dataclass(frozen=True, slots=True)
+class ActionQuery:
+    """Which action items to show: every filter given must match. Dates filter on the incident date."""
+
+    owner: str | None = None
+    status: str | None = None
+    severity: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    overdue: bool = False
+    file: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", wanted_status(self.status))
+        for name in ("owner", "severity", "file"):
+            value = getattr(self, name)
+            object.__setattr__(self, name, value.strip() if value and value.strip() else None)
+
+    def matches(self, a: ActionRow, today: dt.date) -> bool:
+        if self.owner and (a.owner or "").lstrip("@").lower() != self.owner.lstrip("@").lower():
+            return False
+        if self.status == OPEN and not a.is_open:
+            return False
+        if self.status and self.status != OPEN and a.status != self.status:
+            return False
+        if self.severity and (a.severity or "").upper() != self.severity.upper():
+            return False
+        if self.since and (a.incident_date is None or a.incident_date < self.since):
+            return False
+        if self.until and (a.incident_date is None or a.incident_date > self.until):
+            return False
+        if self.overdue and not a.overdue(today):
+            return False
+        if self.file:
+            name = PurePosixPath(self.file).name
+            if name not in (a.file_id, f"{a.file_id}.md", PurePosixPath(a.path).name):
+                return False
+        return True
 
 
-@dataclass
-class Collected:
-    rows: list[dict[str, Any]]
-    errors: list[str]
+def order(rows: Iterable[ActionRow]) -> list[ActionRow]:
+    """By postmortem file (dated names: oldest incident first, so the longest-neglected items lead), then
+    in the order the document lists them."""
+    return sorted(rows, key=lambda a: (a.path, a.line))
 
 
-def collect(folder: Path, today: dt.date, *, jobs: int | None = None) -> Collected:
-    loaded = corpus.load(folder, rows_of, jobs=jobs)
-    rows = [r for item in loaded if item.value for r in item.value]
-    return Collected(with_overdue(rows, today), [item.error for item in loaded if item.error])
+def select(rows: Iterable[ActionRow], query: ActionQuery, today: dt.date) -> list[ActionRow]:
+    """The rows the query matches, in `order`."""
+    return order(a for a in rows if query.matches(a, today))
 
 
-def filter_rows(rows: list[dict[str, Any]], *, owner: str | None = None, status: str | None = None,
-                severity: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
-                overdue: bool = False, file: str | None = None) -> list[dict[str, Any]]:
-    """Rows matching every filter given; dates filter on the incident date."""
-    from .edit import normalise_status
-
-    want_status = normalise_status(status) if status and status.lower() != "open" else status
-    out = []
-    for r in rows:
-        if owner and (r["owner"] or "").lstrip("@").lower() != owner.lstrip("@").lower():
-            continue
-        if want_status == "open" and r["status"] in CLOSED_STATUSES:
-            continue
-        if want_status and want_status != "open" and r["status"] != want_status:
-            continue
-        if severity and (r["severity"] or "").upper() != severity.upper():
-            continue
-        day = dt.date.fromisoformat(r["incident_date"]) if r["incident_date"] else None
-        if since and (day is None or day < since):
-            continue
-        if until and (day is None or day > until):
-            continue
-        if overdue and not r["overdue"]:
-            continue
-        if file and Path(file).name != Path(r["path"]).name and Path(file).stem != Path(r["path"]).stem:
-            continue
-        out.append(r)
-    return out
-
-
-def _counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _counts(rows: list[ActionRow], today: dt.date) -> dict[str, Any]:
     total = len(rows)
-    done = sum(r["status"] == "DONE" for r in rows)
-    wontfix = sum(r["status"] == "WONTFIX" for r in rows)
+    done = sum(a.status == "DONE" for a in rows)
+    wontfix = sum(a.status == "WONTFIX" for a in rows)
     return {"total": total, "done": done, "wontfix": wontfix, "open": total - done - wontfix,
-            "overdue": sum(r["overdue"] for r in rows),
+            "overdue": sum(a.overdue(today) for a in rows),
             "completion_rate": round(done / (total - wontfix), 4) if total - wontfix else None}
 
 
-def stats(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def stats(rows: list[ActionRow], today: dt.date) -> dict[str, Any]:
     """Completion figures overall, by owner and by severity; the median days from incident to close."""
-    out = _counts(rows)
+    out = _counts(rows, today)
     by_owner: dict[str, list] = {}
     by_severity: dict[str, list] = {}
-    for r in rows:
-        by_owner.setdefault(r["owner"] or "(no owner)", []).append(r)
-        by_severity.setdefault(r["severity"] or "(no severity)", []).append(r)
-    out["by_owner"] = {k: _counts(v) for k, v in sorted(by_owner.items())}
-    out["by_severity"] = {k: _counts(v) for k, v in sorted(by_severity.items())}
-    days = [(dt.date.fromisoformat(r["closed"]) - dt.date.fromisoformat(r["incident_date"])).days
-            for r in rows if r["closed"] and r["incident_date"] and r["status"] == "DONE"]
+    for a in rows:
+        by_owner.setdefault(a.owner or "(no owner)", []).append(a)
+        by_severity.setdefault(a.severity or "(no severity)", []).append(a)
+    out["by_owner"] = {k: _counts(v, today) for k, v in sorted(by_owner.items())}
+    out["by_severity"] = {k: _counts(v, today) for k, v in sorted(by_severity.items())}
+    days = [(a.closed - a.incident_date).days for a in rows if a.closed and a.incident_date and a.status == "DONE"]
     out["median_days_to_close"] = statistics.median(days) if days else None
     out["closed_with_date"] = len(days)
     out["formula"] = FORMULA
     return out
 
 
-def to_markdown(rows: list[dict[str, Any]]) -> str:
-    """The standard's "Action Item Status" table (section 5)."""
-    def cell(v: Any) -> str:
-        return str(v or "").replace("|", "\\|")
+def _cell(v: Any) -> str:
+    """A value as a Markdown table cell: pipes escaped, line breaks as spaces."""
+    return " ".join(str(v or "").split()).replace("|", "\\|")
 
+
+def to_markdown(rows: list[ActionRow]) -> str:
+    """The standard's "Action Item Status" table (section 5)."""
     lines = ["| ID | Action | Owner | Due | Status | Ticket |", "|----|--------|-------|-----|--------|--------|"]
-    for r in rows:
-        lines.append(f"| {cell(r['id'])} | {cell(r['action'])} | {cell(r['owner'])} | {cell(r['due'])} | "
-                     f"{cell(status_label(r['status']))} | {cell(r['ticket'])} |")
+    for a in rows:
+        lines.append(f"| {_cell(a.id)} | {_cell(a.action)} | {_cell(a.owner)} | {_cell(a.due)} | "
+                     f"{_cell(status_label(a.status))} | {_cell(a.ticket)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -129,14 +136,11 @@ JSON_KEYS = ("id", "path", "line", "action", "owner", "due", "status", "ticket",
              "overdue")
 
 
-def to_json_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: r[k] for k in JSON_KEYS} for r in rows]
-
-
-def to_csv(rows: list[dict[str, Any]]) -> str:
+def to_csv(rows: list[ActionRow], today: dt.date) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(JSON_KEYS)
-    for r in rows:
-        w.writerow(["" if r[k] is None else r[k] for k in JSON_KEYS])
+    for a in rows:
+        d = a.to_dict(today)
+        w.writerow(["" if d[k] is None else d[k] for k in JSON_KEYS])
     return buf.getvalue()

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from .errors import HindsightError, InputError, NotFoundError
+from .standard import AUDIENCES
 
 
 def _errors(fn):
@@ -97,6 +98,26 @@ def main() -> None:
     """
 
 
+def _workspace(directory: Path | None = None, **kwargs):
+    """The workspace of the project here, reading `directory` instead of the incidents folder when given."""
+    from .workspace import Workspace
+
+    return Workspace(_config(), folder=directory.resolve() if directory else None, **kwargs)
+
+
+def _viewer(groups: str | None):
+    """Whom a read is for: everyone who can read the files sees every postmortem, unless --groups says
+    to read as a member of those groups only (as the portal does for that person)."""
+    from .access import Viewer
+
+    return Viewer.local() if groups is None else Viewer.member_of(groups.split(","), can_edit=True, name="local")
+
+
+_groups = click.option("--groups", metavar="GROUPS", help="Read as a member of these groups (comma-separated): "
+                       "restricted postmortems outside them are left out, as in the portal. Default: every "
+                       "postmortem the files hold.")
+
+
 @main.command()
 @click.argument("title")
 @click.option("--date", callback=_date, help="Incident date, YYYY-MM-DD (default: today).")
@@ -116,11 +137,10 @@ def new(title: str, date, severity, author, start, end, directory: Path | None) 
     Example: hindsight new "Database connection pool exhausted" --date 2025-12-09
     --severity P1 --author @alice --start 14:30 --end 16:45
     """
-    from . import scaffold
+    from .access import Viewer
 
-    folder = directory or _config().incidents_dir
-    path = scaffold.new_postmortem(title, folder, date=date, severity=severity, author=author,
-                                   start=start, end=end)
+    path = _workspace(directory).new_postmortem(Viewer.local(), title, date=date or dt.date.today(),
+                                                severity=severity, author=author, start=start, end=end)
     click.echo(_display(path))
 
 
@@ -129,58 +149,61 @@ def _display(path: Path) -> str:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=True, allow_dash=True, path_type=Path))
+@click.argument("file", metavar="FILE|ID", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--today", callback=_date, help="The date for date-dependent findings (default: today).")
+@_groups
 @_errors
-def show(file: Path, fmt: str) -> None:
-    """Print one postmortem: a readable summary, or the model as JSON.
+def show(file: Path, fmt: str, today, groups) -> None:
+    """Print one postmortem: a readable summary, or as JSON the model with its id, version and findings.
 
-    FILE may be `-` to read the document from standard input.
+    FILE may be a path, a postmortem's id, or `-` to read the document from standard input.
 
     Example: hindsight show docs/incidents/2025-12-09-db-pool.md --format json
     """
-    from .parse import decode, parse, read
-
+    ws = _workspace()
+    today = today or dt.date.today()
     if str(file) == "-":
-        pm = parse(decode(sys.stdin.buffer.read(), "<stdin>"), path=None)
+        doc = ws.parse_text(sys.stdin.buffer.read(), "<stdin>", today)
     else:
-        pm = read(file)
+        doc = ws.document(_viewer(groups), file if file.suffix == ".md" or "/" in str(file) else str(file), today)
     if fmt == "json":
-        click.echo(pm.to_json())
+        click.echo(json.dumps(doc.to_dict(), indent=2, ensure_ascii=False))
     else:
         from .views import print_postmortem
 
-        print_postmortem(pm, _console())
-    for d in pm.diagnostics:
+        print_postmortem(doc.pm, _console())
+    for d in doc.pm.diagnostics:
         if d.severity == "error":
-            click.echo(f"{pm.path or '-'}:{d.line or 1}: {d.message}", err=True)
+            click.echo(f"{doc.path}:{d.line or 1}: {d.message}", err=True)
 
 
 @main.command("list")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
+@_groups
 @_errors
-def list_(directory: Path | None, fmt: str, jobs: int | None) -> None:
+def list_(directory: Path | None, fmt: str, jobs: int | None, groups) -> None:
     """List every postmortem under a folder (default: the incidents folder).
 
-    Shows date, severity, status, title and open action items. Files that
-    cannot be read are reported on stderr, and the exit code is then 2.
+    Shows date, severity, status, title and open action items, newest first.
+    Files that cannot be read are reported on stderr, and the exit code is then 2.
 
     Example: hindsight list docs/incidents --format json
     """
     from . import corpus
-    from .views import postmortem_row, print_list
+    from .views import print_list
 
-    folder = directory or _relative(_config().incidents_dir)
+    folder = directory or _config().incidents_dir
     with _progress(len(corpus.find(folder)), "Reading postmortems", enabled=fmt == "table") as advance:
-        loaded = corpus.load(folder, postmortem_row, jobs=jobs, progress=advance)
-    rows = [item.value for item in loaded if item.value is not None]
+        ws = _workspace(directory, jobs=jobs, progress=advance)
+        rows = [r.summary_dict() for r in ws.records(_viewer(groups))]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         print_list(rows, _console())
-    if _unreadable([item.error for item in loaded]):
+    if _unreadable(ws.errors()):
         sys.exit(2)
 
 
@@ -270,6 +293,7 @@ def _filters(fn):
         click.option("--today", callback=_date, help="The date for overdue, YYYY-MM-DD (default: today)."),
         click.option("--dir", "directory", type=click.Path(path_type=Path),
                      help="Folder of postmortems (default: the incidents folder)."),
+        _groups,
     ]):
         fn = opt(fn)
     return fn
@@ -289,14 +313,11 @@ def actions(ctx: click.Context, **params) -> None:
         ctx.invoke(actions_list, **params)
 
 
-def _collect(directory, today, owner, status, severity, since, until, overdue, file_):
-    from . import actions as lib
+def _query(owner, status, severity, since, until, overdue, file_):
+    from .actions import ActionQuery
 
-    folder = directory or _relative(_config().incidents_dir)
-    got = lib.collect(folder, today or dt.date.today())
-    rows = lib.filter_rows(got.rows, owner=owner, status=status, severity=severity, since=since, until=until,
-                           overdue=overdue, file=file_)
-    return rows, _unreadable(got.errors)
+    return ActionQuery(owner=owner, status=status, severity=severity, since=since, until=until, overdue=overdue,
+                       file=file_)
 
 
 @actions.command("list")
@@ -305,25 +326,27 @@ def _collect(directory, today, owner, status, severity, since, until, overdue, f
               show_default=True, help="markdown: the standard's Action Item Status table.")
 @_errors
 def actions_list(fmt, directory=None, today=None, owner=None, status=None, severity=None, since=None, until=None,
-                 overdue=False, file_=None) -> None:
-    """List action items with their stable IDs (`<file>#<n>`).
+                 overdue=False, file_=None, groups=None) -> None:
+    """List action items with their stable IDs (`<file>#<n>`), newest incident first.
 
     Example: hindsight actions list --status open --format markdown
     """
     from . import actions as lib
 
-    rows, errors = _collect(directory, today, owner, status, severity, since, until, overdue, file_)
+    ws = _workspace(directory)
+    today = today or dt.date.today()
+    rows = ws.actions(_viewer(groups), _query(owner, status, severity, since, until, overdue, file_), today)
     if fmt == "json":
-        click.echo(json.dumps(lib.to_json_rows(rows), indent=2, ensure_ascii=False))
+        click.echo(json.dumps([a.to_dict(today) for a in rows], indent=2, ensure_ascii=False))
     elif fmt == "csv":
-        sys.stdout.write(lib.to_csv(rows))
+        sys.stdout.write(lib.to_csv(rows, today))
     elif fmt == "markdown":
         sys.stdout.write(lib.to_markdown(rows))
     else:
         from .views import print_actions
 
-        print_actions(rows, _console())
-    if errors:
+        print_actions(rows, today, _console())
+    if _unreadable(ws.errors()):
         sys.exit(2)
 
 
@@ -332,22 +355,22 @@ def actions_list(fmt, directory=None, today=None, owner=None, status=None, sever
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_errors
 def actions_stats(fmt, directory=None, today=None, owner=None, status=None, severity=None, since=None, until=None,
-                  overdue=False, file_=None) -> None:
+                  overdue=False, file_=None, groups=None) -> None:
     """Completion rate (DONE / (all - WONTFIX)), open and overdue items, by owner and severity.
 
     Example: hindsight actions stats --since 2026-01-01 --format json
     """
-    from . import actions as lib
-
-    rows, errors = _collect(directory, today, owner, status, severity, since, until, overdue, file_)
-    figures = lib.stats(rows)
+    ws = _workspace(directory)
+    today = today or dt.date.today()
+    figures = ws.action_stats(_viewer(groups), _query(owner, status, severity, since, until, overdue, file_),
+                              today)
     if fmt == "json":
         click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
     else:
         from .views import print_stats
 
         print_stats(figures, _console())
-    if errors:
+    if _unreadable(ws.errors()):
         sys.exit(2)
 
 
@@ -369,18 +392,14 @@ def actions_set(item_id: str, status, owner, due, ticket, today, directory) -> N
 
     Example: hindsight actions set 2025-12-09-db-pool#3 DONE --ticket SRE-125
     """
-    from . import corpus
-    from .edit import set_action
+    from .access import Viewer
 
-    stem, sep, _ = item_id.partition("#")
-    if not sep:
-        raise InputError(f"`{item_id}` is not an action-item ID; IDs look like 2025-12-09-db-pool#3")
-    folder = directory or _relative(_config().incidents_dir)
-    matches = [p for p in corpus.find(folder) if p.stem == stem]
-    if not matches:
-        raise NotFoundError(f"no postmortem `{stem}.md` under {folder}; `hindsight actions` lists the IDs")
-    for c in set_action(matches[0], item_id, status=status, owner=owner, due=due, ticket=ticket, today=today):
-        click.echo(f"{_display(matches[0])}:{c.line}: {c.field}: {c.before or '(empty)'} -> {c.after}")
+    if status is None and owner is None and due is None and ticket is None:
+        raise InputError("nothing to change; give a status, --owner, --due or --ticket")
+    file, changes = _workspace(directory).set_action(Viewer.local(), item_id, status=status, owner=owner, due=due,
+                                                     ticket=ticket, today=today or dt.date.today())
+    for c in changes:
+        click.echo(f"{_display(file)}:{c.line}: {c.field}: {c.before or '(empty)'} -> {c.after}")
 
 
 # -- lifecycle ----------------------------------------------------------------------------------------
@@ -391,9 +410,10 @@ def actions_set(item_id: str, status, owner, due, ticket, today, directory) -> N
 @click.option("--fail-on-late", is_flag=True, help="Exit 1 when a postmortem or a required one is late.")
 @click.option("--dir", "directory", type=click.Path(path_type=Path),
               help="Folder of postmortems (default: the incidents folder).")
+@_groups
 @click.pass_context
 @_errors
-def status(ctx: click.Context, today, fmt, fail_on_late, directory) -> None:
+def status(ctx: click.Context, today, fmt, fail_on_late, directory, groups) -> None:
     """Every postmortem's phase and next deadline, and incidents whose postmortem is missing.
 
     Grouped late / due soon / on track. Incidents come from the register
@@ -403,25 +423,16 @@ def status(ctx: click.Context, today, fmt, fail_on_late, directory) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from . import corpus, lifecycle, register
-
-    config = _config()
-    policy = lifecycle.Policy.from_config(config)
+    ws = _workspace(directory)
     today = today or dt.date.today()
-    folder = directory or _relative(config.incidents_dir)
-    loaded = corpus.load(folder)
-    pms = [item.value for item in loaded if item.value is not None]
-    assessed = [lifecycle.assess(pm, policy, today) for pm in pms]
-    incidents = register.read(folder / config.get("register"), config.get("severity_levels"))
-    by_name = {Path(pm.path).name: Path(pm.path) for pm in pms if pm.path}
-    assessed += lifecycle.missing(incidents, by_name, policy, today)
+    assessed = ws.status(_viewer(groups), today)
     if fmt == "json":
         click.echo(json.dumps([a.to_dict() for a in assessed], indent=2, ensure_ascii=False))
     else:
         from .views import print_status
 
         print_status(assessed, today, _console())
-    if _unreadable([item.error for item in loaded]):
+    if _unreadable(ws.errors()):
         sys.exit(2)
     if fail_on_late and any(a.state == "late" for a in assessed):
         sys.exit(1)
@@ -441,9 +452,9 @@ def status_set(file: Path, new_status: str, today) -> None:
 
     Example: hindsight status set docs/incidents/2025-12-09-db-pool.md "In Review"
     """
-    from .edit import set_status
+    from .access import Viewer
 
-    changes = set_status(file, new_status, statuses=_config().get("statuses"), today=today)
+    _, changes = _workspace().set_status(Viewer.local(), file, new_status, today or dt.date.today())
     for c in changes:
         click.echo(f"{_display(file)}:{c.line}: {c.field}: {c.before or '(none)'} -> {c.after}")
 
@@ -486,8 +497,9 @@ def register_add(date_, title, severity, resolved_at, postmortem, id_) -> None:
               help="Also write an iCalendar invite to this file.")
 @click.option("--attendee", "attendees", multiple=True, help="Invitee e-mail (repeatable; default: config).")
 @click.option("--today", callback=_date, help="Schedule no earlier than this date (default: today).")
+@_groups
 @_errors
-def agenda(file: Path, ics_path: Path | None, attendees: tuple[str, ...], today) -> None:
+def agenda(file: Path, ics_path: Path | None, attendees: tuple[str, ...], today, groups) -> None:
     """Print the review meeting's agenda, filled from the postmortem; optionally an invite.
 
     The standard's time boxes (5/15/15/10/5 minutes), attendee roles and
@@ -497,16 +509,14 @@ def agenda(file: Path, ics_path: Path | None, attendees: tuple[str, ...], today)
     Example: hindsight agenda docs/incidents/2025-12-09-db-pool.md --ics review.ics --attendee sre@example.com
     """
     from . import agenda as lib
-    from . import lifecycle
     from ._io import write_file
-    from .parse import read
 
-    config = _config()
-    pm = read(file)
+    ws = _workspace()
+    config, policy = ws.config, ws.policy
+    pm = ws.document(_viewer(groups), file, today or dt.date.today()).pm
     people = list(attendees) or config.get("attendees")
     when = None
     if ics_path is not None:
-        policy = lifecycle.Policy.from_config(config)
         when, inside = lib.slot(pm, policy, today or dt.date.today(), time=config.get("meeting_time"),
                                 timezone=config.get("meeting_timezone"))
         if not inside:
@@ -521,21 +531,21 @@ def agenda(file: Path, ics_path: Path | None, attendees: tuple[str, ...], today)
 
 # -- sharing and the monthly review --------------------------------------------------------------------
 
-_FORMATS = {"engineering": ("html",), "company": ("mrkdwn", "blocks"), "leadership": ("md", "html"),
-            "status-page": ("md", "html")}
 
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--audience", required=True, type=click.Choice(list(_FORMATS)),
+@click.option("--audience", required=True, type=click.Choice(AUDIENCES),
               help="engineering: full HTML page; company: Slack summary; leadership: brief; status-page: external.")
-@click.option("--format", "fmt", help="html (engineering); mrkdwn or blocks (company); md or html (others).")
+@click.option("--format", "fmt", help="html (engineering); mrkdwn, blocks or preview, an HTML page of the message "
+              "(company); md or html (others).")
 @click.option("--post", "webhook", metavar="WEBHOOK_URL", help="Post the company summary to a Slack webhook.")
 @click.option("--link", help="Link to the full postmortem (default: share_base_url + path).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
+@_groups
 @_errors
 def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link: str | None,
-          output: Path | None) -> None:
+          output: Path | None, groups) -> None:
     """Render one postmortem for one of the standard's four audiences.
 
     The status-page update never carries internal details: @handles, names,
@@ -545,25 +555,18 @@ def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link:
     Example: hindsight share docs/incidents/2025-12-09-db-pool.md --audience company --format blocks
     """
     from . import share as lib
-    from .parse import parse, read_text
 
-    fmt = fmt or _FORMATS[audience][0]
-    if fmt not in _FORMATS[audience]:
-        raise InputError(f"--format {fmt} is not available for {audience}; use {' or '.join(_FORMATS[audience])}")
     if webhook and audience != "company":
         raise InputError("--post sends the company summary to Slack; use it with --audience company")
-    config = _config()
-    text = read_text(file)
-    pm = parse(text, path=str(file))
-    if audience == "leadership" and pm.severity not in ("P0", "P1"):
-        click.echo(f"hindsight: the standard asks for a leadership brief for P0/P1; this is {pm.severity or 'unrated'}",
-                   err=True)
-    out = lib.render(pm, text, audience, fmt, config, link)
+    ws = _workspace()
+    shared = ws.share(_viewer(groups), file, audience, fmt, dt.date.today(), link=link)
+    for note in shared.notes:
+        click.echo(f"hindsight: {note}", err=True)
     if webhook:
-        lib.post(webhook, lib.company_blocks(pm, lib.link_for(pm, config, link)))
+        lib.post(webhook, shared.slack)
         click.echo(f"hindsight: posted the company summary of {_display(file)} to Slack", err=True)
     if output is not None or not webhook:
-        _emit(out, output)
+        _emit(shared.text, output)
 
 
 @main.command()
@@ -574,8 +577,10 @@ def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
 @click.option("--dir", "directory", type=click.Path(path_type=Path),
               help="Folder of postmortems (default: the incidents folder).")
+@_groups
 @_errors
-def review(month_arg: str | None, month: str | None, today, fmt: str, output: Path | None, directory) -> None:
+def review(month_arg: str | None, month: str | None, today, fmt: str, output: Path | None, directory,
+           groups) -> None:
     """The monthly review: postmortems, completion rates and trend, metrics, themes, repeats.
 
     Every formula is written in the report and in docs/metrics.md. HTML is
@@ -585,30 +590,20 @@ def review(month_arg: str | None, month: str | None, today, fmt: str, output: Pa
 
     Example: hindsight review 2026-01 --format html -o review-2026-01.html
     """
-    from . import corpus, register
-    from . import review as lib
     from .review import report
 
     if month_arg and month and month_arg != month:
         raise click.UsageError(f"two months given ({month_arg} and --month {month}); give one")
-    today = today or dt.date.today()
-    month = month_arg or month or (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-    config = _config()
-    lib.parse_month(month)
-    folder = directory or _relative(config.incidents_dir)
-    loaded = corpus.load(folder)
-    unreadable = _unreadable([item.error for item in loaded])
-    incidents = register.read(folder / config.get("register"), config.get("severity_levels"))
-    data = lib.compute([i.value for i in loaded if i.value is not None], month, today, config,
-                       incidents)
+    ws = _workspace(directory)
+    data = ws.review(_viewer(groups), month_arg or month, today or dt.date.today())
     if fmt == "json":
         out = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "html":
-        out = report.html(data, list(config.get("severity_levels")))
+        out = report.html(data, ws.levels, ws.file_link)
     else:
-        out = report.markdown(data)
+        out = report.markdown(data, ws.file_link)
     _emit(out, output)
-    if unreadable:
+    if _unreadable(ws.errors()):
         sys.exit(2)
 
 

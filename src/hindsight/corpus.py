@@ -1,9 +1,9 @@
-"""Every postmortem in a folder, read in parallel.
+"""The postmortem files of a folder, and work over many files in parallel.
 
-Parsing is CPU-bound, so a folder is read by worker processes. Sending whole
-models back between processes costs as much as parsing them, so the work that
-needs the model (a row for `list`, findings for `check`) runs in the worker
-too: `load(folder, fn)` returns `fn(postmortem)` for each file, not the model.
+Parsing is CPU-bound, so many files are read by worker processes. Sending
+whole models back between processes costs as much as parsing them, so the work
+that needs the model (a record for the workspace, findings for `check`) runs
+in the worker too: `map_files(paths, fn)` returns `fn(path)` for each file.
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .errors import ReadError
-
-if TYPE_CHECKING:
-    from .model import Postmortem
 
 T = TypeVar("T")
 
@@ -31,7 +28,7 @@ _SKIP = {"readme.md", "index.md", "_index.md", "template.md"}
 @dataclass(slots=True)
 class Loaded(Generic[T]):
     path: Path
-    value: T | None  # fn(postmortem), or the postmortem itself when no fn was given
+    value: T | None  # fn(path), or None when it raised a ReadError
     error: str | None = None
 
 
@@ -48,16 +45,6 @@ def find(folder: Path) -> list[Path]:
         found.extend(os.path.join(dirpath, f) for f in filenames
                      if f.endswith(".md") and f.lower() not in _SKIP)
     return [Path(p) for p in sorted(found)]
-
-
-def _identity(pm: Postmortem) -> Any:
-    return pm
-
-
-def _read_then(path: Path, fn: Callable[[Postmortem], Any]) -> Any:
-    from .parse import read
-
-    return fn(read(path))
 
 
 def _run_chunk(paths: list[Path], fn: Callable[[Path], Any]) -> list[Loaded]:
@@ -93,13 +80,3 @@ def map_files(paths: list[Path], fn: Callable[[Path], T], *, jobs: int | None = 
             if progress:
                 progress(len(result))
     return out
-
-
-def load(folder: Path, fn: Callable[[Postmortem], T] = _identity, *, jobs: int | None = None,
-         progress: Callable[[int], None] | None = None) -> list[Loaded[T]]:
-    """`fn(postmortem)` for every postmortem under `folder`, in path order.
-
-    `fn` must be a module-level function (it is sent to worker processes). A
-    file that cannot be read carries its error instead of a value.
-    """
-    return map_files(find(folder), partial(_read_then, fn=fn), jobs=jobs, progress=progress)

@@ -135,29 +135,33 @@ def plan_action(text: str, pm: Postmortem, item_id: str, *, status: str | None =
     return edits, changes
 
 
-def _read_for_edit(path: Path, expected_version: str | None) -> tuple[bytes, str]:
-    data = read_bytes(path)
+def _read_for_edit(path: Path, expected_version: str | None, shown: str) -> tuple[bytes, str]:
+    data = read_bytes(path, shown=shown)
     if expected_version is not None and version(data) != expected_version:
         raise ConflictError("the file changed since you read it; nothing was written. Reload it and try again",
-                            path=path)
+                            path=shown)
     # No write bit for anyone counts as read-only even for root, who could write it anyway.
     if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
-        raise WriteError("the file is read-only; nothing was written. Make it writable and try again", path=path)
-    return data, decode(data, path)
+        raise WriteError("the file is read-only; nothing was written. Make it writable and try again", path=shown)
+    return data, decode(data, shown)
 
 
 def set_action(path: Path, item_id: str, *, status: str | None = None, owner: str | None = None,
                due: dt.date | None = None, ticket: str | None = None, today: dt.date | None = None,
-               expected_version: str | None = None) -> list[Change]:
-    """Set an action item's status, owner, due date or ticket in its file, in place."""
+               expected_version: str | None = None, shown: str | None = None) -> list[Change]:
+    """Set an action item's status, owner, due date or ticket in its file, in place.
+
+    `shown` is how messages name the file (the path relative to the project), `path` by default.
+    """
+    shown = shown or str(path)
     if status is None and owner is None and due is None and ticket is None:
         raise InputError("nothing to change; give a status, --owner, --due or --ticket")
-    data, text = _read_for_edit(path, expected_version)
-    pm = parse(text, path=str(path))
+    data, text = _read_for_edit(path, expected_version, shown)
+    pm = parse(text, path=shown)
     edits, changes = plan_action(text, pm, item_id, status=status, owner=owner, due=due, ticket=ticket,
                                  today=today or dt.date.today())
     if edits:
-        replace_text(path, apply(text, edits), expected=data, bom=data.startswith(b"\xef\xbb\xbf"))
+        replace_text(path, apply(text, edits), expected=data, bom=data.startswith(b"\xef\xbb\xbf"), shown=shown)
     return changes
 
 
@@ -219,10 +223,11 @@ def plan_status(text: str, pm: Postmortem, status: str, statuses: list[str],
 
 
 def set_status(path: Path, status: str, *, statuses: list[str], today: dt.date | None = None,
-               expected_version: str | None = None) -> list[Change]:
+               expected_version: str | None = None, shown: str | None = None) -> list[Change]:
     """Set a postmortem's status and record the date of the transition in its front matter."""
-    data, text = _read_for_edit(path, expected_version)
-    pm = parse(text, path=str(path))
+    shown = shown or str(path)
+    data, text = _read_for_edit(path, expected_version, shown)
+    pm = parse(text, path=shown)
     edits, changes = plan_status(text, pm, status, statuses, today or dt.date.today())
-    replace_text(path, apply(text, edits), expected=data, bom=data.startswith(b"\xef\xbb\xbf"))
+    replace_text(path, apply(text, edits), expected=data, bom=data.startswith(b"\xef\xbb\xbf"), shown=shown)
     return changes

@@ -12,17 +12,30 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .config import Config
 from .errors import ConfigError
 
 if TYPE_CHECKING:
-    from .model import Postmortem
     from .register import Incident
 
 UTC = dt.timezone.utc
+
+
+class Assessable(Protocol):
+    """What deadlines are computed from: a `Postmortem` or a `Record` of one."""
+
+    path: str | None
+    title: str | None
+    severity: str | None
+    date: dt.date | None
+    status: str | None
+    end: dt.datetime | None
+
+    @property
+    def open_action_items(self) -> list[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -77,7 +90,7 @@ class Policy:
         return dt.datetime.combine(self.add_days(start.date(), whole), start.timetz()) + dt.timedelta(hours=rest)
 
 
-def incident_end(pm: Postmortem) -> dt.datetime | None:
+def incident_end(pm: Assessable) -> dt.datetime | None:
     """When the incident was resolved: its stated end, or the end of its day."""
     if pm.end is not None:
         return pm.end
@@ -100,9 +113,10 @@ class Assessment:
     state: str  # late, due soon, on track, done
     days: int | None = None  # days late (positive) or left (negative), when there is a deadline
     notes: list[str] = field(default_factory=list)
+    id: str | None = None  # the postmortem's id (None for a missing one)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "title": self.title, "severity": self.severity,
+        return {"id": self.id, "path": self.path, "title": self.title, "severity": self.severity,
                 "incident_date": self.incident_date.isoformat() if self.incident_date else None,
                 "phase": self.phase, "next_step": self.next_step, "due": self.due.isoformat() if self.due else None,
                 "state": self.state, "days_late": self.days, "notes": self.notes}
@@ -119,12 +133,12 @@ def _state(due: dt.date | None, today: dt.date, policy: Policy) -> tuple[str, in
     return "on track", late
 
 
-def phase_of(pm: Postmortem, policy: Policy) -> str:
+def phase_of(pm: Assessable, policy: Policy) -> str:
     status = (pm.status or "").strip().lower()
     return next((s for s in policy.statuses if s.lower() == status), "Unknown")
 
 
-def assess(pm: Postmortem, policy: Policy, today: dt.date) -> Assessment:
+def assess(pm: Assessable, policy: Policy, today: dt.date) -> Assessment:
     """The postmortem's phase, its next deadline and whether it is late."""
     phase = phase_of(pm, policy)
     a = Assessment(pm.path, pm.title, pm.severity, pm.date, phase, None, None, "on track")
@@ -161,14 +175,19 @@ def assess(pm: Postmortem, policy: Policy, today: dt.date) -> Assessment:
     return a
 
 
-def missing(incidents: list[Incident], postmortems: dict[str, Path], policy: Policy,
+def missing(incidents: list[Incident], postmortems: list[Assessable], policy: Policy,
             today: dt.date) -> list[Assessment]:
-    """Incidents of a severity that requires a postmortem, without one: late once the draft deadline passed."""
+    """Incidents of a severity that requires a postmortem, without one: late once the draft deadline passed.
+
+    `postmortems` are every postmortem there is (a restricted one the asker may not see still counts as
+    written: its incident is not reported missing).
+    """
     from .register import find_postmortem
 
+    names = {PurePosixPath(pm.path).name: pm for pm in postmortems if pm.path}
     out = []
     for inc in incidents:
-        if not policy.required.get(inc.severity, False) or find_postmortem(inc, postmortems) is not None:
+        if not policy.required.get(inc.severity, False) or find_postmortem(inc, names) is not None:
             continue
         hours = policy.draft_hours.get(inc.severity) or 0
         resolved = inc.resolved_at or dt.datetime.combine(inc.date, dt.time(23, 59), UTC)

@@ -15,11 +15,13 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from ._io import create_new, replace_text
 from .errors import ConflictError, InputError, ReadError
 from .scaffold import slugify
 
+T = TypeVar("T")
 COLUMNS = ("id", "date", "title", "severity", "resolved_at", "postmortem")
 UTC = dt.timezone.utc
 
@@ -71,15 +73,15 @@ def _row(data: dict[str, str], where: str, line: int, severities: list[str]) -> 
                     postmortem=(data.get("postmortem") or "").strip() or None, register=where, line=line)
 
 
-def read(path: Path, severities: list[str]) -> list[Incident]:
-    """The incidents of a register; a missing file is an empty register."""
+def read(path: Path, severities: list[str], *, shown: str | None = None) -> list[Incident]:
+    """The incidents of a register; a missing file is an empty register. Errors name it as `shown`."""
     if not path.exists():
         return []
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise ReadError(f"cannot read the register ({e.strerror})", path=path) from None
-    return _incidents(data, path, severities)
+        raise ReadError(f"cannot read the register ({e.strerror})", path=shown or path) from None
+    return _incidents(data, Path(shown) if shown else path, severities)
 
 
 def _incidents(data: bytes, path: Path, severities: list[str]) -> list[Incident]:
@@ -150,7 +152,7 @@ def add(path: Path, incident: dict[str, str], severities: list[str]) -> Incident
     return new
 
 
-def find_postmortem(incident: Incident, postmortems: dict[str, Path]) -> Path | None:
+def find_postmortem(incident: Incident, postmortems: dict[str, T]) -> T | None:
     """The postmortem of an incident: the path the register names, else a file of that date and title."""
     if incident.postmortem:
         name = Path(incident.postmortem).name

@@ -18,6 +18,11 @@ CLOSED_STATUSES = ("DONE", "WONTFIX")
 SEVERITIES = ("P0", "P1", "P2", "P3")
 #: Document statuses of the lifecycle, in order (section 4).
 DOCUMENT_STATUSES = ("Draft", "In Review", "Published", "Complete")
+#: The audiences a postmortem is shared with (section 6), and the formats Hindsight renders for each
+#: (the first is the default): the full document, a Slack summary, a brief, a status-page update.
+SHARE_FORMATS = {"engineering": ("html",), "company": ("mrkdwn", "blocks", "preview"), "leadership": ("md", "html"),
+                 "status-page": ("md", "html")}
+AUDIENCES = tuple(SHARE_FORMATS)
 #: Hours from the incident to the draft postmortem, where the standard makes it mandatory (section 3).
 DRAFT_DEADLINE_HOURS = {"P0": 48, "P1": 7 * 24}
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -12,20 +13,10 @@ from rich.text import Text
 
 from .model import Postmortem
 
+if TYPE_CHECKING:
+    from .records import ActionRow
+
 _STATUS_STYLE = {"DONE": "green", "WONTFIX": "dim", "IN PROGRESS": "yellow", "TODO": "red"}
-
-
-def postmortem_row(pm: Postmortem) -> dict[str, Any]:
-    """One line of `hindsight list --format json`."""
-    return {
-        "path": pm.path,
-        "date": pm.date.isoformat() if pm.date else None,
-        "severity": pm.severity,
-        "status": pm.status,
-        "title": pm.title,
-        "action_items": len(pm.action_items),
-        "open_action_items": len(pm.open_action_items),
-    }
 
 
 def print_list(rows: list[dict[str, Any]], console: Console) -> None:
@@ -97,16 +88,16 @@ def print_postmortem(pm: Postmortem, console: Console) -> None:
             console.print(Text(f"{d.severity}: line {d.line}: {d.message}", style="yellow"))
 
 
-def print_actions(rows: list[dict[str, Any]], console: Console) -> None:
+def print_actions(rows: list[ActionRow], today: dt.date, console: Console) -> None:
     """The table of `hindsight actions`."""
     table = Table(title=f"{len(rows)} action item{'s' if len(rows) != 1 else ''}", title_justify="left")
     for col in ("ID", "Action", "Owner", "Due", "Status", "Ticket", "Sev"):
         table.add_column(col, overflow="fold", no_wrap=col in ("Due", "Sev"))
-    for r in rows:
-        due = Text(r["due"] or "", style="bold red" if r["overdue"] else "")
-        table.add_row(r["id"], r["action"], r["owner"] or "", due,
-                      Text(r["status"] or "", style=_STATUS_STYLE.get(r["status"] or "", "")), r["ticket"] or "",
-                      r["severity"] or "")
+    for a in rows:
+        due = Text(a.due.isoformat() if a.due else "", style="bold red" if a.overdue(today) else "")
+        table.add_row(a.id, a.action, a.owner or "", due,
+                      Text(a.status or "", style=_STATUS_STYLE.get(a.status or "", "")), a.ticket or "",
+                      a.severity or "")
     console.print(table)
 
 

@@ -95,7 +95,7 @@ def test_figures_by_hand(repo):
     # Acknowledged 12 min, 45 min, 12 min after the start; mitigated 20, 340, 20.
     assert d["time_to_acknowledge_minutes"] == {"median": 12.0, "measured": 3}
     assert d["time_to_mitigate_minutes"] == {"median": 20.0, "measured": 3}
-    assert [p.split("/")[-1] for p in d["sla_breaches"]] == ["2026-03-18-message-queue-backlog.md"]
+    assert [p["path"].split("/")[-1] for p in d["sla_breaches"]] == ["2026-03-18-message-queue-backlog.md"]
     assert d["overdue_by_owner"]["@sam"] == 1
 
 
@@ -104,13 +104,13 @@ def test_trend_themes_repeats_and_runbooks(repo):
     trend = {t["month"]: t["completion_rate"] for t in d["completion_trend"]}
     assert list(trend) == ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03"]
     assert trend["2025-10"] is None and trend["2025-12"] == 0.4 and trend["2026-01"] == 0.5  # 2/5, 2/(5-1)
-    themes = {t["name"]: [p.split("/")[-1] for p in t["postmortems"]] for t in d["themes"]}
+    themes = {t["name"]: [p["path"].split("/")[-1] for p in t["postmortems"]] for t in d["themes"]}
     certs = themes["Certificates, DNS and networking"]
     assert "2026-03-02-gateway-certificate-expired.md" in certs
     assert "2026-03-27-gateway-certificate-expired-again.md" in certs
     assert "2026-01-14-checkout-outage-after-certificate-expiry.md" in certs
     repeat = [r for r in d["repeat_incidents"] if r["reason"] == "service payments-gateway"]
-    assert [[p.split("/")[-1] for p in r["postmortems"]] for r in repeat] == [
+    assert [[p["path"].split("/")[-1] for p in r["postmortems"]] for r in repeat] == [
         ["2026-03-02-gateway-certificate-expired.md", "2026-03-27-gateway-certificate-expired-again.md"]]
     assert repeat[0]["days_apart"] == 25
     runbooks = {(u["text"], u["done"]) for u in d["runbook_updates"]}

@@ -59,7 +59,8 @@ def _data() -> dict[str, list[str]]:
 
 
 @cache
-def _first_names() -> frozenset[str]:
+def first_names() -> frozenset[str]:
+    """Common first names (a data file), so a plain `Bob` is read as a person."""
     raw = files("hindsight.language").joinpath("data/first_names.txt").read_text(encoding="utf-8")
     return frozenset(w for line in raw.splitlines() if not line.startswith("#") for w in line.split())
 
@@ -99,7 +100,7 @@ class Lexicon:
     def __init__(self, *, roster: Iterable[str] = (), words: Iterable[str] = (), verbs: Iterable[str] = ()):
         d = _data()
         self.roster = frozenset(n.strip() for n in roster if n.strip())
-        self.names = _first_names() | self.roster
+        self.names = first_names() | self.roster
         self.roles = frozenset(r.lower() for r in d["roles"])
         self.persons = frozenset(d["persons"])
         self.team = frozenset(d["team"])

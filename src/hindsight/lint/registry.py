@@ -1,60 +1,18 @@
-"""Rules: one small class each, registered by code and kebab-case name.
-
-A rule's docstring is its documentation, in ruff's sections: `## What it
-does`, `## Why is this bad?`, `## Example`, optional `## Options`,
-`## References`. `hindsight rule NAME` prints it; `docs/rules/` is generated
-from it.
-"""
+"""The registry: every rule (one small class each, see `rule.py`) by code and kebab-case name, and the
+selection of rules by code, name or code prefix."""
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Iterable, Iterator
-from typing import ClassVar
+from collections.abc import Iterable
 
 from ..errors import ConfigError
-from ._types import Context, Finding, Fix
+from .rule import RULES, Rule
 
 REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## References")
 
 
-class Rule:
-    code: ClassVar[str]
-    name: ClassVar[str]
-    severity: ClassVar[str] = "error"
-    tags: ClassVar[tuple[str, ...]] = ()
-    fixable: ClassVar[bool] = False
-    #: Results depend on the date (`--today`) or on git history, not only on the file.
-    volatile: ClassVar[bool] = False
-
-    def check(self, ctx: Context) -> Iterator[Finding]:  # pragma: no cover - every rule overrides it
-        raise NotImplementedError
-
-    def finding(self, ctx: Context, line: int | None, message: str, *, column: int = 1,
-                fix: Fix | None = None) -> Finding:
-        return Finding(ctx.path, line or 1, column, self.code, self.name, self.severity, message, fix)
-
-    @classmethod
-    def doc(cls) -> str:
-        return inspect.cleandoc(cls.__doc__ or "")
-
-    @classmethod
-    def summary(cls) -> str:
-        return cls.doc().split("\n", 1)[0]
-
-
-RULES: list[type[Rule]] = []
-
-
-def rule(cls: type[Rule]) -> type[Rule]:
-    """Class decorator that registers a rule."""
-    assert not any(r.code == cls.code or r.name == cls.name for r in RULES), cls.code
-    RULES.append(cls)
-    return cls
-
-
 def all_rules() -> list[type[Rule]]:
-    from . import rules  # noqa: F401  (registers the rules)
+    from . import rules  # noqa: F401  (importing the rules registers them)
 
     return sorted(RULES, key=lambda r: r.code)
 

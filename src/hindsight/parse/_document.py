@@ -94,19 +94,21 @@ def decode(data: bytes, path: str | Path) -> str:
                         "save the file as UTF-8 and try again", path=path, line=line) from None
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """A file's bytes, or a `ReadError` that says what is wrong with the path and what to do."""
+def read_bytes(path: str | Path, *, shown: str | None = None) -> bytes:
+    """A file's bytes, or a `ReadError` that says what is wrong with the path (named as `shown`, when
+    given) and what to do."""
     p = Path(path)
+    where = shown if shown is not None else p
     try:
         return p.read_bytes()
     except FileNotFoundError:
-        raise ReadError("no such file; check the path", path=p) from None
+        raise ReadError("no such file; check the path", path=where) from None
     except IsADirectoryError:
-        raise ReadError("this is a folder, not a postmortem file; give the path of a .md file", path=p) from None
+        raise ReadError("this is a folder, not a postmortem file; give the path of a .md file", path=where) from None
     except PermissionError:
-        raise ReadError("permission denied; make the file readable", path=p) from None
+        raise ReadError("permission denied; make the file readable", path=where) from None
     except OSError as e:
-        raise ReadError(f"cannot read the file ({e.strerror}); check the path", path=p) from None
+        raise ReadError(f"cannot read the file ({e.strerror}); check the path", path=where) from None
 
 
 def read_text(path: str | Path) -> str:

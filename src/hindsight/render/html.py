@@ -77,6 +77,61 @@ def to_html(markdown: str) -> str:
     return _md().render(strip_comments(markdown.replace("\r\n", "\n")))
 
 
+def with_findings(text: str, findings: list) -> str:
+    """A postmortem's text as safe HTML, each finding of `hindsight check` placed after the block it is about.
+
+    `findings` carry `line`, `code`, `severity` and `message`; those on no block's lines come first.
+    """
+    import html
+
+    offset, body = split_front_matter(text.lstrip("\ufeff").replace("\r\n", "\n"))
+    body = strip_comments(body)
+    md = _md()
+    tokens = md.parse(body)
+    by_line: dict[int, list] = {}
+    for f in findings:
+        by_line.setdefault(f.line, []).append(f)
+    placed: set[int] = set()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        j = i
+        if tok.nesting == 1 and tok.level == 0:
+            depth = 0
+            while j < len(tokens):
+                depth += tokens[j].nesting
+                if depth == 0:
+                    break
+                j += 1
+        out.append(md.renderer.render(tokens[i:j + 1], md.options, {}))
+        if tok.map:
+            a, b = tok.map[0] + offset + 1, tok.map[1] + offset
+            here = [f for ln in range(a, b + 1) for f in by_line.get(ln, [])]
+            if here:
+                placed.update(range(a, b + 1))
+                out.append(_asides(here, html.escape))
+        i = j + 1
+    rest = [f for ln, fs in sorted(by_line.items()) if ln not in placed for f in fs]
+    return (_asides(rest, html.escape) if rest else "") + "".join(out)
+
+
+def _asides(findings: list, e) -> str:
+    items = "".join(f'<li class="{e(f.severity)}"><span class="line">line {f.line}</span> '
+                    f"<code>{e(f.code)}</code> {e(f.message)}</li>" for f in findings)
+    return f'<aside class="findings"><ul>{items}</ul></aside>'
+
+
+def snippet_html(snippet: str) -> str:
+    """A search snippet (matches between \\x02 and \\x03) as safe HTML: the text escaped, Markdown marks
+    dropped, the matches in `<mark>`."""
+    import html
+
+    text = re.sub(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`|^#+\s*|\|", " ", snippet or "", flags=re.M)
+    text = " ".join(text.split())
+    return html.escape(text).replace("\x02", "<mark>").replace("\x03", "</mark>")
+
+
 def stylesheet() -> str:
     return files("hindsight").joinpath("templates/page.css").read_text(encoding="utf-8")
 

@@ -1,5 +1,8 @@
 """The monthly review (the standard, section 6): every postmortem of a month, how the follow-ups are
 going, and what keeps coming back. Every figure is defined in `docs/metrics.md`.
+
+`compute` reads records (`hindsight.records`), never files: the CLI and the portal hand it the same
+records, the ones the asker may see, through `Workspace.review`.
 """
 
 from __future__ import annotations
@@ -7,23 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import actions as actions_lib
-from ..config import Config
 from ..errors import InputError
 
 if TYPE_CHECKING:
-    from ..model import Postmortem
+    from ..lifecycle import Policy
+    from ..records import Record
+    from ..register import Incident
 
-ACK = re.compile(r"\[(?:ack|acknowledged)\]|\back(?:nowledg(?:e|es|ed|ing|ment))?\b|\backed\b", re.I)
-MITIGATED = re.compile(r"\[mitigated\]|\bmitigat\w*|\brolled back\b|\brestored\b|\brecovered\b|"
-                       r"\bback to (?:normal|baseline)\b|\bfix (?:was )?deployed\b|\bworkaround\b|"
-                       r"\berror rate dropping\b", re.I)
-RUNBOOK = re.compile(r"\b(?:run ?books?|playbooks?)\b", re.I)
 REPEAT_DAYS = 90
 TREND_MONTHS = 6
+#: The first and last month a review can be asked for.
+FIRST_MONTH, LAST_MONTH = dt.date(1970, 1, 1), dt.date(9998, 12, 1)
 
 
 def parse_month(value: str) -> tuple[dt.date, dt.date]:
@@ -32,7 +32,15 @@ def parse_month(value: str) -> tuple[dt.date, dt.date]:
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise InputError(f"`{value}` is not a month; write it as YYYY-MM, e.g. 2026-01")
     first = dt.date(int(m.group(1)), int(m.group(2)), 1)
+    if not FIRST_MONTH <= first <= LAST_MONTH:
+        raise InputError(f"`{value}` is outside the months a review covers ({FIRST_MONTH:%Y-%m} to "
+                         f"{LAST_MONTH:%Y-%m})")
     return first, _add_months(first, 1)
+
+
+def default_month(today: dt.date) -> str:
+    """The month a review shows when none is asked for: the one that ended last."""
+    return _month(today.replace(day=1) - dt.timedelta(days=1))
 
 
 def span(month: str) -> tuple[dt.date, dt.date]:
@@ -50,62 +58,29 @@ def _month(d: dt.date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
-def _start(pm: Postmortem) -> dt.datetime | None:
-    if pm.start is not None:
-        return pm.start
-    return next((e.at for e in pm.timeline if e.at is not None and e.precision != "date"), None)
-
-
-def marker_minutes(pm: Postmortem, rx: re.Pattern) -> float | None:
-    """Minutes from the start of the incident to the first timeline event the marker matches."""
-    start = _start(pm)
-    if start is None:
-        return None
-    for e in pm.timeline:
-        if e.at is not None and e.precision != "date" and rx.search(e.event):
-            return max(0.0, (e.at - start).total_seconds() / 60)
-    return None
-
-
-def duration(pm: Postmortem) -> int | None:
-    if pm.duration_minutes is not None:
-        return pm.duration_minutes
-    if pm.start and pm.end:
-        return round((pm.end - pm.start).total_seconds() / 60)
-    return None
-
-
 def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def _service(pm: Postmortem) -> set[str]:
-    out: set[str] = set()
-    for key in ("service", "services", "component", "components", "system"):
-        v = pm.front_matter.get(key)
-        if isinstance(v, str):
-            out.add(v.strip().lower())
-        elif isinstance(v, list):
-            out |= {str(x).strip().lower() for x in v}
-    return out
+def compute(records: list[Record], month: str, today: dt.date, *, levels: list[str], policy: Policy,
+            incidents: list[Incident] | None = None, written: list[Record] | None = None) -> dict[str, Any]:
+    """The monthly review as data (the JSON format): see docs/metrics.md for each key.
 
-
-def compute(pms: list[Postmortem], month: str, today: dt.date, config: Config,
-            incidents: list | None = None) -> dict[str, Any]:
-    """The monthly review as data (the JSON format): see docs/metrics.md for each key."""
+    `records` are every postmortem the asker may see, of every month: the figures "across all
+    postmortems" and the overdue items count all of them. `incidents` are the register's; an incident
+    counts as missing its postmortem unless one of `written` (every postmortem, seen or not) is its own.
+    """
     from .. import lifecycle
-    from .themes import themes_of
 
     first, nxt = parse_month(month)
-    dated = [pm for pm in pms if pm.date is not None]
-    in_month = sorted((pm for pm in dated if first <= pm.date < nxt), key=lambda p: (p.date, p.path or ""))
-    levels = list(config.get("severity_levels"))
-    rows_all = actions_lib.with_overdue([r for pm in dated for r in actions_lib.rows_of(pm)], today)
-    month_paths = {pm.path for pm in in_month}
-    rows_month = [r for r in rows_all if r["path"] in month_paths]
-    durations = [d for d in (duration(pm) for pm in in_month) if d is not None]
-    counts = {lvl: sum(pm.severity == lvl for pm in in_month) for lvl in levels}
-    other = sum(pm.severity not in levels for pm in in_month)
+    dated = [r for r in records if r.date is not None]
+    in_month = sorted((r for r in dated if first <= r.date < nxt), key=lambda r: (r.date, r.path))
+    rows_all = [a for r in dated for a in r.action_items]
+    month_ids = {r.id for r in in_month}
+    rows_month = [a for a in rows_all if a.file_id in month_ids]
+    durations = [r.duration_minutes for r in in_month if r.duration_minutes is not None]
+    counts = {lvl: sum(r.severity == lvl for r in in_month) for lvl in levels}
+    other = sum(r.severity not in levels for r in in_month)
     if other:
         counts["unrated"] = other
     # The trend: completion of the items of each month's postmortems, as of today.
@@ -113,75 +88,62 @@ def compute(pms: list[Postmortem], month: str, today: dt.date, config: Config,
     for k in range(TREND_MONTHS - 1, -1, -1):
         m_first = _add_months(first, -k)
         m_next = _add_months(m_first, 1)
-        paths = {pm.path for pm in dated if m_first <= pm.date < m_next}
-        c = actions_lib.stats([r for r in rows_all if r["path"] in paths])
-        trend.append({"month": _month(m_first), "completion_rate": c["completion_rate"],
-                      "postmortems": len(paths)})
+        ids = {r.id for r in dated if m_first <= r.date < m_next}
+        c = actions_lib.stats([a for a in rows_all if a.file_id in ids], today)
+        trend.append({"month": _month(m_first), "completion_rate": c["completion_rate"], "postmortems": len(ids)})
     # Themes over this month and the six before it.
     window_start, _ = span(month)
-    window = [pm for pm in dated if window_start <= pm.date < nxt]
-    extra = config.get("themes")
-    themes_by_pm = {pm.path: themes_of(pm, extra) for pm in window}
-    theme_map: dict[str, list[Postmortem]] = {}
-    for pm in window:
-        for t in themes_by_pm[pm.path]:
-            theme_map.setdefault(t, []).append(pm)
-    themes = [{"name": name, "postmortems": [p.path for p in sorted(ps, key=lambda p: p.date)],
-               "count": len(ps), "in_month": sum(p.path in month_paths for p in ps), "recurring": len(ps) >= 2}
+    window = sorted((r for r in dated if window_start <= r.date < nxt), key=lambda r: (r.date, r.path))
+    theme_map: dict[str, list[Record]] = {}
+    for r in window:
+        for t in r.themes:
+            theme_map.setdefault(t, []).append(r)
+    themes = [{"name": name, "postmortems": [_ref(p) for p in ps], "count": len(ps),
+               "in_month": sum(p.id in month_ids for p in ps), "recurring": len(ps) >= 2}
               for name, ps in sorted(theme_map.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
-    # Repeat incidents: the same service, or the same cause theme, within 90 days of a postmortem of the month
-    # (90 days fall inside the themes' window, so every candidate's themes are already known).
+    # Repeat incidents: the same service, or the same cause theme, within 90 days of a postmortem of the month.
     repeats = []
-    for pm in in_month:
-        for other_pm in window:
-            if other_pm.path == pm.path or other_pm.date > pm.date:
+    for r in in_month:
+        for other_r in window:
+            if other_r.id == r.id or other_r.date > r.date:
                 continue
-            days = (pm.date - other_pm.date).days
-            if days > REPEAT_DAYS or (other_pm.date == pm.date and other_pm.path > pm.path):
+            days = (r.date - other_r.date).days
+            if days > REPEAT_DAYS or (other_r.date == r.date and other_r.path > r.path):
                 continue
-            shared_service = _service(pm) & _service(other_pm)
-            shared_theme = themes_by_pm[pm.path] & themes_by_pm[other_pm.path]
+            shared_service = set(r.services) & set(other_r.services)
+            shared_theme = set(r.themes) & set(other_r.themes)
             if shared_service or shared_theme:
                 reason = (f"service {', '.join(sorted(shared_service))}" if shared_service
                           else f"cause: {', '.join(sorted(shared_theme))}")
-                repeats.append({"postmortems": [other_pm.path, pm.path], "days_apart": days, "reason": reason})
-    # Runbook updates asked for by the month's postmortems.
-    runbooks = []
-    for pm in in_month:
-        for a in pm.action_items:
-            if RUNBOOK.search(a.action):
-                runbooks.append({"path": pm.path, "id": a.id, "kind": "action item", "text": a.action,
-                                 "status": a.status, "done": a.status == "DONE"})
-        for n in pm.lessons:
-            if RUNBOOK.search(n.text):
-                runbooks.append({"path": pm.path, "id": None, "kind": "lesson", "text": n.text, "status": None,
-                                 "done": None})
-    policy = lifecycle.Policy.from_config(config)
-    late = [a.to_dict() for a in (lifecycle.assess(pm, policy, today) for pm in in_month) if a.state == "late"]
+                repeats.append({"postmortems": [_ref(other_r), _ref(r)], "days_apart": days, "reason": reason})
+    runbooks = [{"postmortem": _ref(r), "id": u.id, "kind": u.kind, "text": u.text, "status": u.status,
+                 "done": (u.status == "DONE") if u.kind == "action item" else None}
+                for r in in_month for u in r.runbook_updates]
+    late = [a.to_dict() for a in (lifecycle.assess(r, policy, today) for r in in_month) if a.state == "late"]
     if incidents:
-        by_name = {Path(pm.path).name: Path(pm.path) for pm in pms if pm.path}
         late += [a.to_dict() for a in lifecycle.missing(
-            [i for i in incidents if first <= i.date < nxt], by_name, policy, today)]
+            [i for i in incidents if first <= i.date < nxt], written if written is not None else records,
+            policy, today)]
     overdue_by_owner: dict[str, int] = {}
-    for r in rows_all:
-        if r["overdue"]:
-            key = r["owner"] or "(no owner)"
+    for a in rows_all:
+        if a.overdue(today):
+            key = a.owner or "(no owner)"
             overdue_by_owner[key] = overdue_by_owner.get(key, 0) + 1
-    tta = [v for v in (marker_minutes(pm, ACK) for pm in in_month) if v is not None]
-    ttm = [v for v in (marker_minutes(pm, MITIGATED) for pm in in_month) if v is not None]
-    month_stats = actions_lib.stats(rows_month)
-    all_stats = actions_lib.stats(rows_all)
+    tta = [r.minutes_to_acknowledge for r in in_month if r.minutes_to_acknowledge is not None]
+    ttm = [r.minutes_to_mitigate for r in in_month if r.minutes_to_mitigate is not None]
+    month_stats = actions_lib.stats(rows_month, today)
+    all_stats = actions_lib.stats(rows_all, today)
     keys = ("total", "done", "wontfix", "open", "overdue", "completion_rate")
     return {
         "month": month,
         "today": today.isoformat(),
-        "postmortems": [{"path": pm.path, "title": pm.title, "date": pm.date.isoformat(), "severity": pm.severity,
-                         "duration_minutes": duration(pm), "status": pm.status} for pm in in_month],
+        "postmortems": [{**_ref(r), "date": r.date.isoformat(), "severity": r.severity,
+                         "duration_minutes": r.duration_minutes, "status": r.status} for r in in_month],
         "counts_by_severity": counts,
         "duration_minutes": {"total": sum(durations), "median": _median([float(d) for d in durations])},
         "time_to_acknowledge_minutes": {"median": _median(tta), "measured": len(tta)},
         "time_to_mitigate_minutes": {"median": _median(ttm), "measured": len(ttm)},
-        "sla_breaches": [pm.path for pm in in_month if pm.sla and pm.sla.status == "Breached"],
+        "sla_breaches": [_ref(r) for r in in_month if r.sla_status == "Breached"],
         "action_items": {k: month_stats[k] for k in keys},
         "all_action_items": {k: all_stats[k] for k in keys},
         "overdue_by_owner": dict(sorted(overdue_by_owner.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -190,7 +152,12 @@ def compute(pms: list[Postmortem], month: str, today: dt.date, config: Config,
         "repeat_incidents": repeats,
         "runbook_updates": runbooks,
         "missing_or_late": late,
-        "severity_by_month": {t["month"]: {lvl: sum(pm.severity == lvl for pm in dated
-                                                    if _month(pm.date) == t["month"]) for lvl in levels}
+        "severity_by_month": {t["month"]: {lvl: sum(r.severity == lvl for r in dated
+                                                    if _month(r.date) == t["month"]) for lvl in levels}
                               for t in trend},
     }
+
+
+def _ref(r: Record) -> dict[str, Any]:
+    """How the review names a postmortem: its id (for a link), its title and where it is."""
+    return {"id": r.id, "title": r.title, "path": r.path}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..actions import FORMULA
 from ..parse.when import duration_text
+
+#: How a report links a postmortem (`{"id", "title", "path"}`): a URL, or None for no link.
+Linker = Callable[[dict[str, Any]], str | None]
 
 
 def _rate(v: float | None) -> str:
@@ -16,7 +20,19 @@ def _minutes(v: float | None) -> str:
     return "n/a" if v is None else duration_text(round(v))
 
 
-def markdown(r: dict[str, Any]) -> str:
+def _esc(text: str) -> str:
+    """Text as literal Markdown: no character in a title makes a link, emphasis or a table cell."""
+    return "".join("\\" + c if c in "\\`*_[]<>|#!" else c for c in " ".join(text.split()))
+
+
+def _named(ref: dict[str, Any], link: Linker | None) -> str:
+    """A postmortem as the report names it: its title, linked where the report knows where it is read."""
+    title = _esc(ref.get("title") or ref.get("id") or "untitled")
+    url = link(ref) if link else None
+    return f"[{title}](<{url}>)" if url else f"{title} (`{ref.get('path')}`)"
+
+
+def markdown(r: dict[str, Any], link: Linker | None = None) -> str:
     out = [f"# Monthly postmortem review: {r['month']}", "", f"_As of {r['today']}. Definitions: docs/metrics.md._",
            ""]
     pms = r["postmortems"]
@@ -27,11 +43,12 @@ def markdown(r: dict[str, Any]) -> str:
         out += ["| Date | Severity | Duration | Status | Title |", "|---|---|---|---|---|"]
         out += [f"| {p['date']} | {p['severity'] or '—'} | "
                 f"{_minutes(p['duration_minutes']) if p['duration_minutes'] is not None else '—'} | "
-                f"{p['status'] or '—'} | {p['title'] or p['path']} |" for p in pms]
+                f"{_esc(p['status'] or '—')} | {_named(p, link)} |" for p in pms]
         out.append("")
     late = r["missing_or_late"]
     out += ["## Missing or late", ""]
-    out += [f"- **{a['phase']}** {a['severity'] or ''} {a['title'] or a['path']}: {a['next_step']}, due {a['due']}"
+    out += [f"- **{a['phase']}** {a['severity'] or ''} "
+            f"{_named(a, link) if a.get('id') else _esc(a['title'] or '')}: {a['next_step']}, due {a['due']}"
             + (f" ({a['days_late']} days late)" if a.get("days_late") else "") for a in late] or ["- None."]
     a, al = r["action_items"], r["all_action_items"]
     out += ["", "## Action items", "",
@@ -50,29 +67,32 @@ def markdown(r: dict[str, Any]) -> str:
             f"(measured in {r['time_to_acknowledge_minutes']['measured']} postmortems)",
             f"- Time to mitigate: median {_minutes(r['time_to_mitigate_minutes']['median'])} "
             f"(measured in {r['time_to_mitigate_minutes']['measured']} postmortems)",
-            f"- SLA breaches: {len(r['sla_breaches'])}" + (f" ({', '.join(r['sla_breaches'])})"
+            f"- SLA breaches: {len(r['sla_breaches'])}" + (f" ({', '.join(_named(p, link) for p in r['sla_breaches'])})"
                                                           if r["sla_breaches"] else ""), ""]
     out += ["## Recurring themes (this month and the six before)", ""]
     out += [f"- **{t['name']}**: {t['count']} postmortem{'s' * (t['count'] != 1)}"
-            + (f", {t['in_month']} this month" if t["in_month"] else "") + " — " + ", ".join(t["postmortems"])
+            + (f", {t['in_month']} this month" if t["in_month"] else "") + " — "
+            + ", ".join(_named(p, link) for p in t["postmortems"])
             for t in r["themes"]] or ["- None found."]
     out += ["", "## Repeat incidents (within 90 days)", ""]
-    out += [f"- {x['postmortems'][1]} repeats {x['postmortems'][0]} ({x['days_apart']} days apart; {x['reason']})"
+    out += [f"- {_named(x['postmortems'][1], link)} repeats {_named(x['postmortems'][0], link)} "
+            f"({x['days_apart']} days apart; {_esc(x['reason'])})"
             for x in r["repeat_incidents"]] or ["- None."]
     out += ["", "## Runbook updates", ""]
-    out += [f"- [{'x' if u['done'] else ' '}] {u['text']} ({u['kind']}, {u['id'] or u['path']}"
-            + (f", {u['status']}" if u["status"] else "") + ")" for u in r["runbook_updates"]] or ["- None asked for."]
+    out += [f"- [{'x' if u['done'] else ' '}] {_esc(u['text'])} ({u['kind']}, "
+            f"{u['id'] or _named(u['postmortem'], link)}" + (f", {_esc(u['status'])}" if u["status"] else "") + ")"
+            for u in r["runbook_updates"]] or ["- None asked for."]
     return "\n".join(out) + "\n"
 
 
-def html(r: dict[str, Any], levels: list[str]) -> str:
+def html(r: dict[str, Any], levels: list[str], link: Linker | None = None) -> str:
     """The review as a self-contained page."""
     from ..render.html import page
 
-    return page(f"Monthly postmortem review: {r['month']}", html_body(r, levels))
+    return page(f"Monthly postmortem review: {r['month']}", html_body(r, levels, link))
 
 
-def html_body(r: dict[str, Any], levels: list[str]) -> str:
+def html_body(r: dict[str, Any], levels: list[str], link: Linker | None = None) -> str:
     """The review's HTML body, its charts (inline SVG) after the summary table."""
     from ..render.html import to_html
     from . import charts
@@ -81,7 +101,7 @@ def html_body(r: dict[str, Any], levels: list[str]) -> str:
     svgs = [charts.severity_by_month(months, r["severity_by_month"], levels),
             charts.completion_trend([(t["month"], t["completion_rate"]) for t in r["completion_trend"]]),
             charts.themes([(t["name"], t["count"]) for t in r["themes"][:12]])]
-    body = to_html(markdown(r))
+    body = to_html(markdown(r, link))
     figures = "".join(f'<figure class="chart">{svg}</figure>' for svg in svgs)
     # Charts after the summary table, before the details.
     marker = "<h2>Missing or late</h2>"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,22 @@ from ..errors import InputError, RefusedError, RemoteError
 from ..model import Postmortem
 from ..parse.when import duration_text
 from ..render.html import page, strip_front_matter, to_html
-from ..standard import status_label
+from ..standard import AUDIENCES, SHARE_FORMATS, status_label
 from .redact import Redactor
 
-AUDIENCES = ("engineering", "company", "leadership", "status-page")
+FORMATS = SHARE_FORMATS
+_MEDIA = {"html": "text/html", "preview": "text/html", "blocks": "application/json"}
+
+
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """One postmortem rendered for one audience: the text, its media type, the Slack message (for the
+    company audience) and notes for the person sharing it."""
+
+    text: str
+    media_type: str
+    slack: dict[str, Any] | None = None
+    notes: tuple[str, ...] = ()
 
 
 def _duration(pm: Postmortem) -> str:
@@ -46,11 +59,13 @@ def link_for(pm: Postmortem, config: Config, link: str | None) -> str | None:
         return link
     base = config.get("share_base_url")
     if base and pm.path:
-        try:
-            rel = Path(pm.path).resolve().relative_to(config.root.resolve()).as_posix()
-        except ValueError:
-            rel = Path(pm.path).name
-        return base.rstrip("/") + "/" + rel
+        p = Path(pm.path)
+        if p.is_absolute():
+            try:
+                p = p.resolve().relative_to(config.root.resolve())
+            except ValueError:
+                p = Path(p.name)
+        return base.rstrip("/") + "/" + p.as_posix()
     return None
 
 
@@ -131,6 +146,28 @@ def company_blocks(pm: Postmortem, link: str | None) -> dict[str, Any]:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"<{link}|Read the postmortem>"}]})
     fallback = f"Incident: {pm.title or 'untitled'} ({pm.severity or 'no severity'}, {_duration(pm)})"
     return {"text": fallback, "blocks": blocks}
+
+
+def company_html(pm: Postmortem, link: str | None) -> str:
+    """A preview of the Slack message as a page: what the channel will read, without Slack's markup."""
+    import html
+
+    e = html.escape
+    parts = [f"<p><strong>Incident: {e(pm.title or 'untitled')}</strong> ({e(pm.severity or 'no severity')}, "
+             f"{e(_duration(pm))})</p>"]
+    if pm.summary:
+        parts.append(f"<p>{e(_lead(pm))}</p>")
+    parts.append(f"<p><strong>Impact:</strong> {e(_plain(_impact_line(pm)))}</p>")
+    items = _top_actions(pm)
+    if items:
+        parts.append("<p><strong>Top action items:</strong></p><ul>" + "".join(
+            f"<li>{e(_plain(a.action))} — {e(a.owner or 'no owner')}"
+            f"{', due ' + a.due.isoformat() if a.due else ''} ({e(a.status or 'no status')})</li>" for a in items)
+            + "</ul>")
+    if link:
+        parts.append(f'<p><a href="{e(link)}">Read the postmortem</a></p>')
+    body = '<div class="slack-preview">' + "".join(parts) + "</div>"
+    return page("Company summary (Slack)", body, subtitle="As it will read in #incidents")
 
 
 def post(webhook_url: str, payload: dict[str, Any]) -> None:
@@ -224,6 +261,23 @@ def status_page(pm: Postmortem, config: Config) -> str:
     return "\n".join(line for line in out) + "\n"
 
 
+def share(pm: Postmortem, text: str, audience: str, fmt: str | None, config: Config,
+          link: str | None = None) -> Shared:
+    """A postmortem for one audience, in one of its formats (the first by default)."""
+    if audience not in FORMATS:
+        raise InputError(f"unknown audience `{audience}`; use one of {', '.join(AUDIENCES)}")
+    fmt = fmt or FORMATS[audience][0]
+    if fmt not in FORMATS[audience]:
+        raise InputError(f"the format `{fmt}` is not available for {audience}; use "
+                         f"{' or '.join(FORMATS[audience])}")
+    notes = []
+    if audience == "leadership" and pm.severity not in ("P0", "P1"):
+        notes.append(f"the standard asks for a leadership brief for P0/P1; this is {pm.severity or 'unrated'}")
+    out = render(pm, text, audience, fmt, config, link)
+    slack = company_blocks(pm, link_for(pm, config, link)) if audience == "company" else None
+    return Shared(out, _MEDIA.get(fmt, "text/plain") + "; charset=utf-8", slack, tuple(notes))
+
+
 def render(pm: Postmortem, text: str, audience: str, fmt: str | None, config: Config,
            link: str | None = None) -> str:
     """The rendering of one postmortem for one audience, as text to print or save."""
@@ -231,6 +285,8 @@ def render(pm: Postmortem, text: str, audience: str, fmt: str | None, config: Co
     if audience == "engineering":
         return engineering(pm, text)
     if audience == "company":
+        if fmt == "preview":
+            return company_html(pm, link)
         return json.dumps(company_blocks(pm, link), indent=2, ensure_ascii=False) + "\n" if fmt == "blocks" \
             else company_mrkdwn(pm, link) + "\n"
     if audience == "leadership":

@@ -38,10 +38,10 @@ class Redactor:
 
     @classmethod
     def from_config(cls, config: Config) -> Redactor:
-        from ..language import _first_names
+        from ..language import first_names
 
         return cls(tuple(d.lower().lstrip(".") for d in config.get("public_domains")),
-                   frozenset(config.get("roster")) | _first_names())
+                   frozenset(config.get("roster")) | first_names())
 
     def _public(self, host: str) -> bool:
         h = host.lower().rstrip(".")

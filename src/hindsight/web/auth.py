@@ -17,9 +17,10 @@ the API, the action board and the review.
 from __future__ import annotations
 
 import ipaddress
-import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..access import Viewer
 
 ROLES = ("viewer", "editor", "admin")
 
@@ -34,11 +35,10 @@ class User:
     def can_edit(self) -> bool:
         return self.role in ("editor", "admin")
 
-    def may_see(self, restricted: Any, allowed_groups: Any) -> bool:
-        if not restricted:
-            return True
-        groups = json.loads(allowed_groups) if isinstance(allowed_groups, str) else (allowed_groups or [])
-        return bool(self.groups & {str(g) for g in groups})
+    @property
+    def viewer(self) -> Viewer:
+        """Who every read and write of the workspace is for: the library decides visibility from it."""
+        return Viewer(groups=self.groups, can_edit=self.can_edit, name=self.name)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ...parse.scan import row_cell_columns
 from ...standard import ACTION_STATUSES, STATUS_EMOJI, status_label
 from .._types import Context, Edit, Finding, Fix
-from ..registry import Rule, rule
+from ..rule import Rule, rule
 
 _SEPARATORS = re.compile(r",|/|&|\+|;|\band\b", re.I)
 _VAGUE_CARE = re.compile(r"^\s*(?:be|being|stay|remain)\s+(?:more\s+|extra\s+|very\s+)?(?:careful|vigilant|attentive|"

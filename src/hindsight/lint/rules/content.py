@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ...parse.when import duration_text
 from .._types import Context, Edit, Finding, Fix
-from ..registry import Rule, rule
+from ..rule import Rule, rule
 
 
 def _norm(s: str) -> str:

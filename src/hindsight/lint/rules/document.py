@@ -12,7 +12,7 @@ from ...parse.sections import classify_text
 from ...parse.when import duration_text, find_range, parse_duration
 from ...standard import placeholders
 from .._types import Context, Edit, Finding, Fix
-from ..registry import Rule, rule
+from ..rule import Rule, rule
 
 _FILENAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 _METADATA = ("date", "duration", "severity", "author", "status")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ...language import find_human_error
 from .._types import Context, Finding
-from ..registry import Rule, rule
+from ..rule import Rule, rule
 
 _CAUSE_SECTIONS = {"root_cause", "what_happened", "contributing_factors", "five_whys"}
 

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from .._types import Context, Finding
-from ..registry import Rule, rule
+from ..rule import Rule, rule
 
 
 @cache

@@ -1,0 +1,61 @@
+"""Sign-in, CSRF and security headers: what every request passes through before any route sees it."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import parse_qs
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from .portal import Portal
+
+CSRF_COOKIE = "hs_csrf"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                               "form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _refuse(request: Request, status: int, message: str) -> Response:
+    resp: Response = JSONResponse({"detail": message}, status_code=status) \
+        if request.url.path.startswith("/api/") else HTMLResponse(f"<h1>{status}</h1><p>{message}</p>",
+                                                                  status_code=status)
+    resp.headers.update(SECURITY_HEADERS)
+    return resp
+
+
+def install(app: FastAPI, portal: Portal) -> None:
+    """Every request: who is asking (or 401), a CSRF token checked on writes, the security headers."""
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        user = portal.auth.user(request.client.host if request.client else None, request.headers)
+        if user is None:
+            return _refuse(request, 401, "sign in through the company proxy")
+        request.state.user = user
+        token = request.cookies.get(CSRF_COOKIE)
+        request.state.csrf = token or secrets.token_urlsafe(24)
+        if request.method not in _SAFE_METHODS:
+            sent = request.headers.get("X-CSRF-Token")
+            if sent is None and request.headers.get("content-type", "").startswith(
+                    "application/x-www-form-urlencoded"):
+                # The body is read (and replayed to the route), not parsed as a form here: a form parsed
+                # in middleware would leave the route waiting for a body already consumed.
+                sent = (parse_qs((await request.body()).decode("utf-8", "replace")).get("csrf") or [None])[0]
+            if not token or not sent or not secrets.compare_digest(token, str(sent)):
+                return _refuse(request, 403, "missing or wrong CSRF token; reload the page")
+        if portal.refresh_seconds <= 0 and request.url.path != "/api/health" and \
+                not request.url.path.startswith("/static/"):
+            portal.workspace.refresh(force=True)  # no watcher: look at the files on every request
+        resp = await call_next(request)
+        resp.headers.update(SECURITY_HEADERS)
+        if not token:
+            resp.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=False, samesite="strict")
+        return resp

@@ -1,0 +1,455 @@
+"""The workspace: the one library object that answers every question the CLI and the portal ask.
+
+    >>> from hindsight.workspace import Workspace
+    >>> from hindsight.access import Viewer
+    >>> ws = Workspace.open()                                             # doctest: +SKIP
+    >>> ws.review(Viewer.local(), "2026-03", today)["action_items"]       # doctest: +SKIP
+
+It owns the configuration, the lifecycle policy, the incident register and a
+store of records (`hindsight.store`): each file is read and parsed once per
+version. Every read takes a `Viewer` and decides visibility here, once; every
+figure, filter, order and default is computed here, once. The shells read
+their input, make one call and print the answer, so the CLI's JSON and the
+portal's JSON are the same by construction (and `tests/test_parity.py` checks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import actions as actions_lib
+from .access import Viewer
+from .errors import InputError, NotFoundError, ReadError, RefusedError
+from .records import Reader, Record, display_path
+from .store import FolderStore, Store
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .edit import Change
+    from .lifecycle import Assessment, Policy
+    from .lint import Finding
+    from .model import Postmortem
+    from .records import ActionRow
+    from .register import Incident
+    from .share import Shared
+
+#: Postmortems on one page of a list.
+PAGE_SIZE = 25
+#: The most postmortems a list page may skip (a larger page number is refused, not scanned).
+MAX_PAGE = 10_000
+SORTS = ("date", "relevance", "oldest", "severity", "title")
+
+
+@dataclass(frozen=True, slots=True)
+class PostmortemQuery:
+    """Which postmortems to list, in which order, which page. Every filter given must match."""
+
+    q: str | None = None
+    severity: str | None = None
+    status: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    tag: str | None = None
+    sort: str = "date"
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    def __post_init__(self) -> None:
+        for name in ("q", "severity", "status", "tag"):
+            value = getattr(self, name)
+            object.__setattr__(self, name, " ".join(value.split()) if value and value.strip() else None)
+        if self.sort not in SORTS:
+            raise InputError(f"`{self.sort}` is not an order; use one of {', '.join(SORTS)}")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise InputError(f"page {self.page} does not exist; pages are numbered from 1 to {MAX_PAGE}")
+
+    def matches(self, r: Record) -> bool:
+        if self.severity and (r.severity or "").lower() != self.severity.lower():
+            return False
+        if self.status and (r.status or "").lower() != self.status.lower():
+            return False
+        if self.since and (r.date is None or r.date < self.since):
+            return False
+        if self.until and (r.date is None or r.date > self.until):
+            return False
+        if self.tag:
+            t = self.tag.lower()
+            if not any(t in x.lower() for x in (*r.tags, *r.services)):
+                return False
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of postmortems, the number that match in all, and search snippets for the page."""
+
+    total: int
+    page: int
+    page_size: int
+    items: list[Record]
+    snippets: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def html_snippets(self) -> dict[str, str]:
+        """The search snippets as safe HTML, the matches in `<mark>`."""
+        from .render.html import snippet_html
+
+        return {k: snippet_html(v) for k, v in self.snippets.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        snippets = self.html_snippets()
+        return {"total": self.total, "page": self.page, "page_size": self.page_size,
+                "postmortems": [r.summary_dict() | ({"snippet": snippets[r.id]} if r.id in snippets else {})
+                                for r in self.items]}
+
+
+@dataclass(slots=True)
+class Document:
+    """One postmortem as a reader sees it: its text, its model and what `hindsight check` finds in it."""
+
+    id: str
+    path: str
+    file: Path
+    version: str
+    text: str
+    pm: Postmortem
+    findings: list[Finding]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The model's JSON, with the file's id, version (for edits) and findings: `show --format json`."""
+        data = self.pm.model_dump(mode="json")
+        return {"id": self.id, "version": self.version, **data,
+                "findings": [f.to_dict() | {"path": self.path} for f in self.findings]}
+
+
+@dataclass(slots=True)
+class Home:
+    """The portal's first page: what needs attention now. Every count is the length of its list."""
+
+    month: str
+    postmortems: int
+    open_major: list[Record]
+    late: list[Assessment]
+    missing: list[Assessment]
+    overdue: list[ActionRow]
+    figures: dict[str, Any]
+    register_error: str | None = None
+
+
+class Cache:
+    """A small LRU of computed answers, keyed by what they depend on."""
+
+    def __init__(self, size: int = 512):
+        self._data: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = size
+
+    def get(self, key: tuple, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = make()
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return value
+
+
+class Workspace:
+    """Every postmortem of one incidents folder, and every answer computed from them."""
+
+    def __init__(self, config: Config, *, folder: Path | None = None, store: Store | None = None,
+                 jobs: int | None = None, progress: Callable[[int], None] | None = None):
+        from .lifecycle import Policy
+
+        self.config = config
+        self.folder = folder if folder is not None else config.incidents_dir
+        self.policy: Policy = Policy.from_config(config)
+        self.levels: list[str] = list(config.get("severity_levels"))
+        self.reader = Reader.for_config(config, self.folder)
+        self.store: Store = store if store is not None else FolderStore(self.reader, self.folder, jobs=jobs,
+                                                                         progress=progress)
+        self._cache = Cache()
+
+    @classmethod
+    def open(cls, start: Path | None = None, **kwargs: Any) -> Workspace:
+        """The workspace of the project at or above `start` (the working folder by default)."""
+        from .config import load
+
+        return cls(load(start), **kwargs)
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    def display(self, path: Path) -> str:
+        """A path as every answer shows it: relative to the project root, never where it is on this machine."""
+        return display_path(path, self.root, self.folder)
+
+    def file_link(self, ref: dict[str, Any]) -> str | None:
+        """Where a postmortem (`{"path": …}`) is read outside the portal: `share_base_url` + its path."""
+        base = self.config.get("share_base_url")
+        return f"{base.rstrip('/')}/{ref['path']}" if base and ref.get("path") else None
+
+    # -- records ---------------------------------------------------------------------------------------
+    def refresh(self, *, force: bool = False) -> None:
+        self.store.refresh(force=force)
+
+    def _all(self) -> list[Record]:
+        """Every readable record, newest first (then by id): the one order of a list."""
+        records = self.store.records()
+        return self._cache.get(("all", self.store.generation), lambda: sorted(
+            (r for r in records if r.readable),
+            key=lambda r: (-(r.date.toordinal() if r.date else 0), r.id)))
+
+    def errors(self) -> list[str]:
+        """What could not be read, one message per file (path and line, and what to do)."""
+        return [r.error or "" for r in self.store.records() if not r.readable]
+
+    def records(self, viewer: Viewer) -> list[Record]:
+        """Every postmortem the viewer may see, newest first."""
+        every = self._all()
+        if viewer.sees_everything:
+            return every
+        return self._cache.get(("visible", self.store.generation, viewer.cache_key()),
+                               lambda: [r for r in every if viewer.may_see(r.restricted, r.allowed_groups)])
+
+    def record(self, viewer: Viewer, file_id: str) -> Record:
+        """One postmortem's record by id; `NotFoundError` when there is none the viewer may see."""
+        for r in self.records(viewer):
+            if r.id == file_id:
+                return r
+        raise self._not_found(file_id)
+
+    def _not_found(self, file_id: str) -> NotFoundError:
+        return NotFoundError(f"no postmortem `{file_id}.md` in {self.display(self.folder)}; `hindsight list` "
+                             "shows them")
+
+    def postmortems(self, viewer: Viewer, query: PostmortemQuery = PostmortemQuery()) -> Listing:
+        """One page of the postmortems the viewer may see that match the query."""
+        records = [r for r in self.records(viewer) if query.matches(r)]
+        if query.q:
+            found = self.store.search(query.q, relevance=query.sort == "relevance")
+            if found is None:
+                raise InputError("searching needs the portal's index; run `hindsight serve`")
+            if query.sort == "relevance":
+                by_id = {r.id: r for r in records}
+                records = [by_id[i] for i in found if i in by_id]
+            else:
+                hits = set(found)
+                records = [r for r in records if r.id in hits]
+        records = _sorted(records, query.sort)
+        first = (query.page - 1) * query.page_size
+        page = records[first:first + query.page_size]
+        snippets = self.store.snippets(query.q, [r.id for r in page]) if query.q and page else {}
+        return Listing(len(records), query.page, query.page_size, page, snippets)
+
+    # -- one postmortem ----------------------------------------------------------------------------------
+    def file_of(self, viewer: Viewer, ref: str | Path) -> Path:
+        """The file of a postmortem given by id, or by path (inside the incidents folder or not)."""
+        if isinstance(ref, Path) or "/" in str(ref) or str(ref).endswith(".md"):
+            return Path(ref)
+        record = self.record(viewer, str(ref))
+        return self._file(record)
+
+    def _file(self, record: Record) -> Path:
+        for base in (self.root, self.folder):
+            p = base / record.path
+            if p.is_file():
+                return p
+        return self.folder / f"{record.id}.md"
+
+    def document(self, viewer: Viewer, ref: str | Path, today: dt.date) -> Document:
+        """One postmortem, read from its file now (so an edit or a change of classification is seen)."""
+        from .edit import version
+        from .parse import decode, parse, read_bytes
+
+        file = self.file_of(viewer, ref)
+        shown = self.display(file)
+        data = read_bytes(file, shown=shown)
+        v = version(data)
+        text, pm = self._cache.get(("model", str(file.resolve()), v), lambda: _parsed(decode(data, shown), shown,
+                                                                                    parse))
+        if not viewer.may_see(pm.restricted, pm.front_matter.get("allowed_groups") or []):
+            raise self._not_found(file.stem)
+        findings = self._cache.get(("findings", str(file.resolve()), v, today),
+                                   lambda: self._check(text, file, today))
+        return Document(file.stem, shown, file, v, text, pm, findings)
+
+    def parse_text(self, data: bytes, name: str, today: dt.date) -> Document:
+        """A postmortem that is not a file (standard input), read like one."""
+        from .edit import version
+        from .parse import decode, parse
+
+        text = decode(data, name)
+        pm = parse(text, path=None)
+        return Document("-", name, Path(name), version(data), text, pm, self._check(text, None, today))
+
+    def _check(self, text: str, file: Path | None, today: dt.date) -> list[Finding]:
+        from .lint.engine import check_text, make_settings
+
+        settings = self._cache.get(("settings", today), lambda: make_settings(self.config, today=today))
+        return check_text(text, str(file) if file is not None else "-", settings)
+
+    # -- action items ------------------------------------------------------------------------------------
+    def actions(self, viewer: Viewer, query: actions_lib.ActionQuery, today: dt.date) -> list[ActionRow]:
+        """The action items of every postmortem the viewer may see that match the query, in the one order."""
+        rows = [a for r in self.records(viewer) for a in r.action_items]
+        return actions_lib.select(rows, query, today)
+
+    def action_stats(self, viewer: Viewer, query: actions_lib.ActionQuery, today: dt.date) -> dict[str, Any]:
+        return actions_lib.stats(self.actions(viewer, query, today), today)
+
+    def action(self, viewer: Viewer, action_id: str) -> ActionRow:
+        file_id = action_id.partition("#")[0]
+        record = self.record(viewer, file_id)
+        for a in record.action_items:
+            if a.id.lower() == action_id.lower():
+                return a
+        raise NotFoundError(f"no action item `{action_id}`; `hindsight actions` lists the ids")
+
+    # -- the process ---------------------------------------------------------------------------------------
+    def incidents(self) -> list[Incident]:
+        """The incident register's incidents (an empty list when there is no register)."""
+        from . import register
+
+        path = self.folder / self.config.get("register")
+        try:
+            st = path.stat()
+        except OSError:
+            return []
+        key = ("register", str(path), st.st_mtime_ns, st.st_size)
+        return self._cache.get(key, lambda: register.read(path, self.levels, shown=self.display(path)))
+
+    def status(self, viewer: Viewer, today: dt.date) -> list[Assessment]:
+        """Each visible postmortem's phase and next deadline, then incidents whose required postmortem is missing."""
+        from . import lifecycle
+
+        out = [_assessed(r, self.policy, today) for r in self.records(viewer)]
+        return out + lifecycle.missing(self.incidents(), self._all(), self.policy, today)
+
+    def review(self, viewer: Viewer, month: str | None, today: dt.date) -> dict[str, Any]:
+        """The monthly review (of the month that ended last, when none is given) of what the viewer may see."""
+        from . import review as lib
+
+        month = month or lib.default_month(today)
+        lib.parse_month(month)
+        incidents = self.incidents()
+        key = ("review", month, today, self.store.generation, viewer.cache_key(), id(incidents))
+        return self._cache.get(key, lambda: lib.compute(self.records(viewer), month, today, levels=self.levels,
+                                                        policy=self.policy, incidents=incidents,
+                                                        written=self._all()))
+
+    def home(self, viewer: Viewer, today: dt.date) -> Home:
+        """What needs attention now: open P0/P1 postmortems, late and missing ones, overdue items."""
+        from . import lifecycle
+
+        records = self.records(viewer)
+        closing = self.policy.statuses[-1].lower()
+        majors = [r for r in records if r.severity in self.levels[:2] and (r.status or "").lower() != closing]
+        late = [a for a in (_assessed(r, self.policy, today) for r in records) if a.state == "late"]
+        register_error = None
+        try:
+            missing = lifecycle.missing(self.incidents(), self._all(), self.policy, today)
+        except ReadError as e:
+            missing, register_error = [], str(e)
+        overdue = self.actions(viewer, actions_lib.ActionQuery(overdue=True), today)
+        month = f"{today:%Y-%m}"
+        try:
+            figures = self.review(viewer, month, today)
+        except ReadError:
+            from . import review as lib
+
+            figures = lib.compute(records, month, today, levels=self.levels, policy=self.policy)
+        return Home(month, len(records), majors, late, missing, overdue, figures, register_error)
+
+    # -- sharing -----------------------------------------------------------------------------------------
+    def share(self, viewer: Viewer, ref: str | Path, audience: str, fmt: str | None, today: dt.date, *,
+              link: str | None = None) -> Shared:
+        """One postmortem rendered for one of the standard's four audiences."""
+        from . import share as lib
+
+        doc = self.document(viewer, ref, today)
+        return lib.share(doc.pm, doc.text, audience, fmt, self.config, link)
+
+    # -- edits -----------------------------------------------------------------------------------------
+    def _editable(self, viewer: Viewer, ref: str | Path) -> Path:
+        if not viewer.can_edit:
+            # Refused only once the postmortem is known to be visible: otherwise it does not exist.
+            self.file_of(viewer, ref)
+            raise RefusedError("you may not edit here: the portal is read-only for you")
+        return self.file_of(viewer, ref)
+
+    def set_action(self, viewer: Viewer, action_id: str, *, status: str | None = None, owner: str | None = None,
+                   due: dt.date | None = None, ticket: str | None = None, today: dt.date,
+                   expected_version: str | None = None) -> tuple[Path, list[Change]]:
+        """Change an action item's cells in its file, in place; the file and what changed."""
+        from .edit import set_action
+
+        file_id, sep, _ = action_id.partition("#")
+        if not sep or not file_id:
+            raise InputError(f"`{action_id}` is not an action-item id; ids look like 2025-12-09-db-pool#3")
+        file = self._editable(viewer, file_id)
+        doc = self.document(viewer, file, today)  # visibility as the file says now, not as last indexed
+        changes = set_action(file, action_id, status=status, owner=owner, due=due, ticket=ticket, today=today,
+                             expected_version=expected_version or None, shown=doc.path)
+        self.refresh(force=True)
+        return file, changes
+
+    def set_status(self, viewer: Viewer, ref: str | Path, status: str, today: dt.date, *,
+                   expected_version: str | None = None) -> tuple[Path, list[Change]]:
+        from .edit import set_status
+
+        file = self._editable(viewer, ref)
+        doc = self.document(viewer, file, today)
+        changes = set_status(file, status, statuses=list(self.policy.statuses), today=today,
+                             expected_version=expected_version, shown=doc.path)
+        self.refresh(force=True)
+        return file, changes
+
+    def new_postmortem(self, viewer: Viewer, title: str, *, date: dt.date, severity: str | None = None,
+                       author: str | None = None, start: str | None = None, end: str | None = None) -> Path:
+        from . import scaffold
+
+        if not viewer.can_edit:
+            raise RefusedError("you may not create postmortems here")
+        path = scaffold.new_postmortem(title, self.folder, date=date, severity=severity, author=author,
+                                       start=start, end=end)
+        self.refresh(force=True)
+        return path
+
+
+def _parsed(text: str, shown: str, parse: Callable[..., Postmortem]) -> tuple[str, Postmortem]:
+    return text, parse(text, path=shown)
+
+
+def _assessed(r: Record, policy: Policy, today: dt.date) -> Assessment:
+    from . import lifecycle
+
+    a = lifecycle.assess(r, policy, today)
+    a.id = r.id
+    return a
+
+
+def _sorted(records: list[Record], sort: str) -> list[Record]:
+    if sort == "oldest":
+        return sorted(records, key=lambda r: (r.date or dt.date.max, r.id))
+    if sort == "severity":
+        return sorted(records, key=lambda r: (r.severity or "~", -(r.date.toordinal() if r.date else 0), r.id))
+    if sort == "title":
+        return sorted(records, key=lambda r: ((r.title or "").casefold(), r.id))
+    return records  # newest first (the records' own order), or best match as the search ranked them
+
+
+__all__ = ["Cache", "Document", "Home", "Listing", "PostmortemQuery", "Workspace"]

@@ -105,7 +105,8 @@ def test_no_module_uses_another_packages_private_module_or_name():
                 last = module.rpartition(".")[2]
                 if last.startswith("_") and not _inside(name, module.rpartition(".")[0]):
                     wrong.append(f"{name}:{line} imports the private module {module}")
-                if module == target and n.startswith("_") and n != "__version__" and not _inside(name, _package(target)):
+                private_name = module == target and n.startswith("_") and n != "__version__"
+                if private_name and not _inside(name, _package(target)):
                     wrong.append(f"{name}:{line} imports the private name {target}.{n}")
     assert wrong == []
 
@@ -117,3 +118,18 @@ def test_the_shells_reach_the_library_through_the_workspace():
         assert not used & {"hindsight.lifecycle", "hindsight.register", "hindsight.corpus",
                            "hindsight.store.sqlite"} - ({"hindsight.corpus"} if shell == "hindsight.cli" else set()), \
             shell
+
+
+def test_the_public_api_is_one_sorted_all_whose_names_resolve():
+    import hindsight
+
+    assert hindsight.__all__ == sorted(hindsight.__all__)
+    for name in hindsight.__all__:
+        assert getattr(hindsight, name) is not None, name
+    documented = (SRC.parent.parent / "docs" / "library.md").read_text(encoding="utf-8")
+    for module in MODULES:
+        if not any(part.startswith("_") for part in module.split(".")) and module.count(".") == 1 and \
+                module not in ("hindsight.cli", "hindsight.views", "hindsight.web", "hindsight.config",
+                               "hindsight.corpus", "hindsight.language", "hindsight.agenda",
+                               "hindsight.register", "hindsight.scaffold"):
+            assert f"`{module}`" in documented, f"{module} is public but docs/library.md does not list it"

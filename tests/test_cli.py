@@ -173,3 +173,38 @@ def test_every_command_has_help_with_an_example(runner):
     for name, cmd in main.commands.items():
         assert "Example:" in (cmd.help or ""), name
         assert runner.invoke(main, [name, "--help"]).exit_code == 0
+
+
+def test_the_readme_first_command_runs_on_the_bundled_examples(monkeypatch):
+    import re
+    import shlex
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first = re.search(r"```sh\n# 1\..*?\n(python3 -m venv[^\n]+)", readme, re.S).group(1)
+    monkeypatch.chdir(ROOT)
+    steps = [shlex.split(part)[1:] for part in first.split(" && ") if part.startswith(".venv/bin/hindsight ")]
+    assert [s[0] for s in steps] == ["list", "check", "review"]
+    for args in steps:
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 0, (args, r.output)
+    review = CliRunner().invoke(main, steps[-1]).stdout
+    assert "# Monthly postmortem review: 2026-03" in review and "No postmortems this month." not in review
+
+
+def test_document_text_is_printed_as_text_never_as_terminal_markup(tmp_path, monkeypatch):
+    folder = tmp_path / "docs" / "incidents"
+    folder.mkdir(parents=True)
+    (tmp_path / ".git").mkdir()
+    (folder / "2026-01-02-markup.md").write_text(
+        "# Incident: Fix [/x] and [bold]DNS[/bold] :fire:\n\n**Date:** 2026-01-02\n\n## Action Items\n\n"
+        "| Action | Owner | Due Date | Status |\n|---|---|---|---|\n"
+        "| Rotate [red]keys[/red] [#12] | @a | 2026-01-05 | TODO |\n",
+        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for args, text in ((["list"], "Fix [/x] and [bold]DNS[/bold] :fire:"), (["actions"], "[red]keys[/red]"),
+                       (["show", "2026-01-02-markup"], "[bold]DNS[/bold]"), (["status"], "[/x]")):
+        r = CliRunner().invoke(main, args, env={"COLUMNS": "200"})
+        assert r.exit_code == 0, (args, r.output)
+        assert text in r.stdout, (args, r.stdout)

@@ -5,6 +5,13 @@ The Markdown files are the truth; everything else is a view of them.
     >>> from hindsight import read
     >>> pm = read("docs/incidents/2025-12-09-db-pool.md")   # doctest: +SKIP
     >>> pm.duration_minutes, len(pm.action_items)            # doctest: +SKIP
+
+    >>> from hindsight import Viewer, Workspace
+    >>> ws = Workspace.open()                                           # doctest: +SKIP
+    >>> ws.review(Viewer.local(), "2026-03", today)["action_items"]     # doctest: +SKIP
+
+The names below are the library's public API; docs/library.md lists the
+public modules (everything whose name does not start with `_`).
 """
 
 from __future__ import annotations
@@ -18,36 +25,56 @@ __version__ = "0.1.0"
 # command pays only for what it touches (`hindsight check` on an unchanged tree never
 # imports pydantic).
 _EXPORTS = {
+    "Viewer": "access", "ActionQuery": "actions",
     "Config": "config", "load_config": "config:load",
-    "ConfigError": "errors", "ConflictError": "errors", "HindsightError": "errors", "ReadError": "errors",
+    "ConfigError": "errors", "ConflictError": "errors", "HindsightError": "errors", "InputError": "errors",
+    "NotFoundError": "errors", "ReadError": "errors", "RefusedError": "errors", "RemoteError": "errors",
     "WriteError": "errors",
-    "ActionItem": "model", "ContributingFactor": "model", "Diagnostic": "model", "ImpactMetric": "model",
-    "Link": "model", "Note": "model", "Postmortem": "model", "RootCause": "model", "TimelineEvent": "model",
-    "Why": "model", "json_schema": "model",
-    "parse": "parse", "read": "parse", "render": "render",
+    "ActionItem": "model", "CheckFinding": "model", "ContributingFactor": "model", "Diagnostic": "model",
+    "ImpactMetric": "model", "Link": "model", "Note": "model", "Postmortem": "model",
+    "PostmortemDocument": "model", "RootCause": "model", "TimelineEvent": "model", "Why": "model",
+    "json_schema": "model",
+    "parse": "parse", "read": "parse", "ActionRow": "records", "Record": "records", "render": "render",
     "new_postmortem": "scaffold", "slugify": "scaffold",
+    "Document": "workspace", "Listing": "workspace", "PostmortemQuery": "workspace", "Workspace": "workspace",
 }
 
 if TYPE_CHECKING:
+    from .access import Viewer
+    from .actions import ActionQuery
     from .config import Config
     from .config import load as load_config
-    from .errors import ConfigError, ConflictError, HindsightError, ReadError, WriteError
+    from .errors import (
+        ConfigError,
+        ConflictError,
+        HindsightError,
+        InputError,
+        NotFoundError,
+        ReadError,
+        RefusedError,
+        RemoteError,
+        WriteError,
+    )
     from .model import (
         ActionItem,
+        CheckFinding,
         ContributingFactor,
         Diagnostic,
         ImpactMetric,
         Link,
         Note,
         Postmortem,
+        PostmortemDocument,
         RootCause,
         TimelineEvent,
         Why,
         json_schema,
     )
     from .parse import parse, read
+    from .records import ActionRow, Record
     from .render import render
     from .scaffold import new_postmortem, slugify
+    from .workspace import Document, Listing, PostmortemQuery, Workspace
 
 
 def __getattr__(name: str) -> Any:
@@ -62,20 +89,34 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ActionItem",
+    "ActionQuery",
+    "ActionRow",
+    "CheckFinding",
     "Config",
     "ConfigError",
     "ConflictError",
     "ContributingFactor",
     "Diagnostic",
+    "Document",
     "HindsightError",
     "ImpactMetric",
+    "InputError",
     "Link",
+    "Listing",
+    "NotFoundError",
     "Note",
     "Postmortem",
+    "PostmortemDocument",
+    "PostmortemQuery",
     "ReadError",
+    "Record",
+    "RefusedError",
+    "RemoteError",
     "RootCause",
     "TimelineEvent",
+    "Viewer",
     "Why",
+    "Workspace",
     "WriteError",
     "json_schema",
     "load_config",

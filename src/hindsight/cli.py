@@ -81,9 +81,10 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _console(stderr: bool = False):
+    """A terminal console that prints document text as it is: `[brackets]` and `:codes:` are not markup."""
     from rich.console import Console
 
-    return Console(stderr=stderr)
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -615,9 +616,11 @@ def review(month_arg: str | None, month: str | None, today, fmt: str, output: Pa
               help="none: no sign-in, loopback only; header: trust an SSO proxy's X-Forwarded-User/-Groups.")
 @click.option("--allow-edits", is_flag=True, help="With --auth none, let the local user edit (read-only otherwise).")
 @click.option("--trusted-proxy", "proxies", multiple=True, help="Address or network of the SSO proxy (repeatable).")
+@click.option("--today", callback=_date, help="Serve as of this date, YYYY-MM-DD (default: the real today; for "
+                                              "demos of old postmortems).")
 @_errors
 def serve(directory: Path | None, host: str, port: int, auth_mode: str, allow_edits: bool,
-          proxies: tuple[str, ...]) -> None:
+          proxies: tuple[str, ...], today) -> None:
     """Serve the portal: postmortems, search, action items, the monthly review, a JSON API.
 
     Example: hindsight serve --auth header --trusted-proxy 10.0.0.5 --host 0.0.0.0
@@ -645,7 +648,7 @@ def serve(directory: Path | None, host: str, port: int, auth_mode: str, allow_ed
                              "in configuration)")
     auth = AuthSettings(auth_mode, allow_edits, trusted, config.get("roles"))
     t0 = time.perf_counter()
-    app = create_app(config, auth=auth, folder=directory.resolve() if directory else None)
+    app = create_app(config, auth=auth, folder=directory.resolve() if directory else None, today=today)
     click.echo(f"hindsight: index ready in {time.perf_counter() - t0:.1f} s; serving "
                f"http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -141,7 +141,7 @@ def phase_of(pm: Assessable, policy: Policy) -> str:
 def assess(pm: Assessable, policy: Policy, today: dt.date) -> Assessment:
     """The postmortem's phase, its next deadline and whether it is late."""
     phase = phase_of(pm, policy)
-    a = Assessment(pm.path, pm.title, pm.severity, pm.date, phase, None, None, "on track")
+    a = Assessment(pm.path, pm.title, pm.severity, pm.date, phase, None, None, "on track", id=getattr(pm, "id", None))
     end = incident_end(pm)
     if end is None:
         a.notes.append("no incident date: deadlines cannot be computed")

@@ -203,9 +203,31 @@ class Postmortem(_Model):
         return self.model_dump_json(indent=indent)
 
 
+class CheckFinding(_Model):
+    """A finding of `hindsight check`, as `show --format json` and the API give it."""
+
+    path: str
+    line: int
+    column: int
+    code: str = Field(description="The rule's code, e.g. `HS401`.")
+    name: str = Field(description="The rule's kebab-case name, e.g. `blame-language`.")
+    severity: Literal["error", "warning"]
+    message: str
+    fixable: bool = False
+
+
+class PostmortemDocument(Postmortem):
+    """A postmortem file as a reader is given it: the model, the file's id and version, and its findings."""
+
+    id: str = Field(description="The file name without `.md`: what links and action-item ids use.")
+    version: str = Field(description="A hash of the file's bytes; send it back with an edit, which is refused "
+                                     "if the file changed since.")
+    findings: list[CheckFinding] = []
+
+
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of `Postmortem` as `hindsight show --format json` prints it."""
-    schema = Postmortem.model_json_schema(mode="serialization")
+    """The JSON Schema of what `hindsight show --format json` (and `GET /api/postmortems/{id}`) prints."""
+    schema = PostmortemDocument.model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://hindsight.dev/schema/postmortem.schema.json"
     return schema

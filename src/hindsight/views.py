@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
@@ -20,15 +19,25 @@ _STATUS_STYLE = {"DONE": "green", "WONTFIX": "dim", "IN PROGRESS": "yellow", "TO
 
 
 def print_list(rows: list[dict[str, Any]], console: Console) -> None:
-    """The table of `hindsight list`, newest first, from `postmortem_row` rows."""
+    """The table of `hindsight list`, in the order given (newest first), from `Record.summary_dict` rows.
+
+    The file column appears when the terminal is wide enough for it not to wrap; the id is the file name.
+    """
+    wide = console.width >= 130
     table = Table(title=f"{len(rows)} postmortem{'s' if len(rows) != 1 else ''} (Open: open / all action items)",
                   title_justify="left")
-    for col in ("Date", "Sev", "Status", "Open", "Title", "File"):
-        table.add_column(col, overflow="fold", no_wrap=col in ("Date", "Sev", "Open"))
-    for r in sorted(rows, key=lambda r: (r["date"] or "", r["path"] or ""), reverse=True):
-        table.add_row(r["date"] or "?", r["severity"] or "", r["status"] or "",
-                      f"{r['open_action_items']}/{r['action_items']}", r["title"] or "(untitled)",
-                      Path(r["path"]).name if r["path"] else "")
+    for col in ("Date", "Sev", "Status", "Open"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("Title", ratio=1, overflow="fold")
+    if wide:
+        table.add_column("ID", no_wrap=True, style="dim")
+    for r in rows:
+        title = Text(r["title"] or "(untitled)")
+        if r.get("restricted"):
+            title += Text(" restricted", style="yellow")
+        cells = [r["date"] or "?", r["severity"] or "", r["status"] or "",
+                 f"{r['open_action_items']}/{r['action_items']}", title]
+        table.add_row(*cells, *([r["id"]] if wide else []))
     console.print(table)
 
 
@@ -89,16 +98,25 @@ def print_postmortem(pm: Postmortem, console: Console) -> None:
 
 
 def print_actions(rows: list[ActionRow], today: dt.date, console: Console) -> None:
-    """The table of `hindsight actions`."""
-    table = Table(title=f"{len(rows)} action item{'s' if len(rows) != 1 else ''}", title_justify="left")
-    for col in ("ID", "Action", "Owner", "Due", "Status", "Ticket", "Sev"):
-        table.add_column(col, overflow="fold", no_wrap=col in ("Due", "Sev"))
+    """The table of `hindsight actions`: one block per postmortem, so an id (`<postmortem>#<n>`) never wraps."""
+    console.print(Text(f"{len(rows)} action item{'s' if len(rows) != 1 else ''}", style="bold"),
+                  Text("  (ID: <postmortem>#<n>)", style="dim"))
+    by_file: dict[str, list[ActionRow]] = {}
     for a in rows:
-        due = Text(a.due.isoformat() if a.due else "", style="bold red" if a.overdue(today) else "")
-        table.add_row(a.id, a.action, a.owner or "", due,
-                      Text(a.status or "", style=_STATUS_STYLE.get(a.status or "", "")), a.ticket or "",
-                      a.severity or "")
-    console.print(table)
+        by_file.setdefault(a.file_id, []).append(a)
+    for file_id, items in by_file.items():
+        sev = items[0].severity
+        table = Table(title=Text(file_id, style="bold") + (Text(f"  {sev}", style="dim") if sev else Text("")),
+                      title_justify="left", expand=True)
+        table.add_column("#", no_wrap=True, justify="right")
+        table.add_column("Action", ratio=1, overflow="fold")
+        for col in ("Owner", "Due", "Status", "Ticket"):
+            table.add_column(col, no_wrap=col in ("Due", "Status"), overflow="fold", max_width=24)
+        for a in items:
+            due = Text(a.due.isoformat() if a.due else "", style="bold red" if a.overdue(today) else "")
+            table.add_row(a.id.rpartition("#")[2], a.action, a.owner or "", due,
+                          Text(a.status or "", style=_STATUS_STYLE.get(a.status or "", "")), a.ticket or "")
+        console.print(table)
 
 
 def _rate(v: float | None) -> str:
@@ -134,13 +152,20 @@ def print_status(assessed: list, today: Any, console: Console) -> None:
         group = [a for a in assessed if a.state == state]
         if not group:
             continue
-        t = Table(title=Text(f"{state.capitalize()} ({len(group)})", style=style), title_justify="left")
-        for col in ("Incident", "Sev", "Phase", "Next step", "Due", "Title"):
-            t.add_column(col, overflow="fold", no_wrap=col in ("Incident", "Sev", "Due"))
+        t = Table(title=Text(f"{state.capitalize()} ({len(group)})", style=style), title_justify="left",
+                  expand=True)
+        t.add_column("Incident", no_wrap=True)
+        t.add_column("Sev", no_wrap=True)
+        t.add_column("Title", ratio=3, overflow="fold")
+        t.add_column("Next step", ratio=2, overflow="fold")
+        t.add_column("Due", no_wrap=True)
         for a in sorted(group, key=lambda a: (a.due or today, a.incident_date or today)):
             due = a.due.isoformat() if a.due else ""
             if a.days is not None and a.days > 0:
-                due += f" ({a.days} d late)"
-            t.add_row(a.incident_date.isoformat() if a.incident_date else "?", a.severity or "", a.phase,
-                      a.next_step or "", due, (a.title or "") + (f"  [{'; '.join(a.notes)}]" if a.notes else ""))
+                due += f"\n{a.days} d late"
+            title = Text(a.title or "") + Text(f" ({a.phase})", style="dim")
+            if a.notes:
+                title += Text(f"\n{'; '.join(a.notes)}", style="dim")
+            t.add_row(a.incident_date.isoformat() if a.incident_date else "?", a.severity or "", title,
+                      a.next_step or "", due)
         console.print(t)

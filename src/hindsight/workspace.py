@@ -336,7 +336,7 @@ class Workspace:
         """Each visible postmortem's phase and next deadline, then incidents whose required postmortem is missing."""
         from . import lifecycle
 
-        out = [_assessed(r, self.policy, today) for r in self.records(viewer)]
+        out = [lifecycle.assess(r, self.policy, today) for r in self.records(viewer)]
         return out + lifecycle.missing(self.incidents(), self._all(), self.policy, today)
 
     def review(self, viewer: Viewer, month: str | None, today: dt.date) -> dict[str, Any]:
@@ -358,7 +358,7 @@ class Workspace:
         records = self.records(viewer)
         closing = self.policy.statuses[-1].lower()
         majors = [r for r in records if r.severity in self.levels[:2] and (r.status or "").lower() != closing]
-        late = [a for a in (_assessed(r, self.policy, today) for r in records) if a.state == "late"]
+        late = [a for a in (lifecycle.assess(r, self.policy, today) for r in records) if a.state == "late"]
         register_error = None
         try:
             missing = lifecycle.missing(self.incidents(), self._all(), self.policy, today)
@@ -432,14 +432,6 @@ class Workspace:
 
 def _parsed(text: str, shown: str, parse: Callable[..., Postmortem]) -> tuple[str, Postmortem]:
     return text, parse(text, path=shown)
-
-
-def _assessed(r: Record, policy: Policy, today: dt.date) -> Assessment:
-    from . import lifecycle
-
-    a = lifecycle.assess(r, policy, today)
-    a.id = r.id
-    return a
 
 
 def _sorted(records: list[Record], sort: str) -> list[Record]:

@@ -31,7 +31,24 @@ def _md():
         return f'<a class="image" href="{escapeHtml(tok.attrGet("src") or "")}">{escapeHtml(alt or "image")}</a>'
 
     md.add_render_rule("image", image)
+    md.core.ruler.push("metadata_lines", _metadata_lines)
     return md
+
+
+_META_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)[^*_\n]{1,40}?:?(?:\*\*|__)\s*:?")
+
+
+def _metadata_lines(state) -> None:
+    """Keep the template's metadata (`**Date:** …` on consecutive lines) one field per line, as written,
+    instead of running the fields together into one paragraph."""
+    for tok in state.tokens:
+        if tok.type != "inline" or not tok.children or "\n" not in tok.content:
+            continue
+        lines = tok.content.split("\n")
+        if len(lines) >= 2 and all(_META_LINE.match(ln) for ln in lines):
+            for child in tok.children:
+                if child.type == "softbreak":
+                    child.type = "hardbreak"
 
 
 def strip_comments(text: str) -> str:
@@ -72,9 +89,23 @@ def strip_front_matter(text: str) -> str:
     return split_front_matter(text)[1]
 
 
+#: The standard's status emoji, drawn with symbols every text font has (an emoji font is often missing on
+#: servers and in print): a coloured glyph, the emoji kept for screen readers and copy-paste.
+_STATUS_GLYPHS = {"✅": ("✓", "done"), "🔲": ("☐", "todo"), "🔄": ("↻", "doing"), "❌": ("✗", "wontfix")}
+
+
+def status_glyphs(html_text: str) -> str:
+    """HTML with each of the standard's status emoji drawn as a coloured text symbol."""
+    for emoji, (glyph, cls) in _STATUS_GLYPHS.items():
+        if emoji in html_text:
+            html_text = html_text.replace(
+                emoji, f'<span class="st {cls}" role="img" aria-label="{emoji}">{glyph}</span>')
+    return html_text
+
+
 def to_html(markdown: str) -> str:
     """The HTML body of a Markdown text: safe, with no request to anywhere."""
-    return _md().render(strip_comments(markdown.replace("\r\n", "\n")))
+    return status_glyphs(_md().render(strip_comments(markdown.replace("\r\n", "\n"))))
 
 
 def with_findings(text: str, findings: list) -> str:
@@ -104,7 +135,7 @@ def with_findings(text: str, findings: list) -> str:
                 if depth == 0:
                     break
                 j += 1
-        out.append(md.renderer.render(tokens[i:j + 1], md.options, {}))
+        out.append(status_glyphs(md.renderer.render(tokens[i:j + 1], md.options, {})))
         if tok.map:
             a, b = tok.map[0] + offset + 1, tok.map[1] + offset
             here = [f for ln in range(a, b + 1) for f in by_line.get(ln, [])]

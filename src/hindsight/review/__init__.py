@@ -137,6 +137,8 @@ def compute(records: list[Record], month: str, today: dt.date, *, levels: list[s
     return {
         "month": month,
         "today": today.isoformat(),
+        # Whose review this is: the figures count these postmortems, the ones the reader may see.
+        "scope": {"postmortems": len(dated), "undated": len(records) - len(dated)},
         "postmortems": [{**_ref(r), "date": r.date.isoformat(), "severity": r.severity,
                          "duration_minutes": r.duration_minutes, "status": r.status} for r in in_month],
         "counts_by_severity": counts,

@@ -37,9 +37,18 @@ def severity_by_month(months: list[str], counts: dict[str, dict[str, int]], leve
         bottom = [b + v for b, v in zip(bottom, values)]
     ax.set_title("Incidents by severity per month")
     ax.set_ylabel("postmortems")
+    ax.set_ylim(0, max(1, max(bottom, default=0)) * 1.1)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(ncols=len(levels), fontsize=8, frameon=False, loc="upper left")
+    if not any(bottom):
+        _empty(ax, "no incidents in these months")
+    # Beside the bars, never over them.
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="severity",
+              title_fontsize=8)
     return _svg(fig)
+
+
+def _empty(ax, message: str) -> None:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#5b6475")
 
 
 def completion_trend(points: list[tuple[str, float | None]]) -> str:
@@ -52,7 +61,8 @@ def completion_trend(points: list[tuple[str, float | None]]) -> str:
     ax.set_ylabel("% done")
     ax.set_title("Action-item completion rate by incident month")
     if not xs:
-        ax.text(0.5, 0.5, "no action items", ha="center", va="center", transform=ax.transAxes)
+        ax.set_xticks([])
+        _empty(ax, "no action items in these months")
     return _svg(fig)
 
 
@@ -63,7 +73,9 @@ def themes(counts: list[tuple[str, int]]) -> str:
     values = [c for _, c in counts][::-1]
     ax.barh(names, values, color="#3355cc")
     ax.set_title("Themes: postmortems in the last 7 months")
+    ax.set_xlim(0, max(1, max(values, default=0)) * 1.1)
     ax.xaxis.get_major_locator().set_params(integer=True)
     if not counts:
-        ax.text(0.5, 0.5, "no themes", ha="center", va="center", transform=ax.transAxes)
+        ax.set_yticks([])
+        _empty(ax, "no themes found")
     return _svg(fig)

@@ -33,8 +33,10 @@ def _named(ref: dict[str, Any], link: Linker | None) -> str:
 
 
 def markdown(r: dict[str, Any], link: Linker | None = None) -> str:
-    out = [f"# Monthly postmortem review: {r['month']}", "", f"_As of {r['today']}. Definitions: docs/metrics.md._",
-           ""]
+    scope = r["scope"]["postmortems"]
+    out = [f"# Monthly postmortem review: {r['month']}", "",
+           f"_As of {r['today']}. The figures count the {scope} dated postmortem{'s' * (scope != 1)} the reader "
+           "may see. Definitions: docs/metrics.md._", ""]
     pms = r["postmortems"]
     out += ["## Postmortems", ""]
     if not pms:

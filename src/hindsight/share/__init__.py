@@ -166,8 +166,8 @@ def company_html(pm: Postmortem, link: str | None) -> str:
             + "</ul>")
     if link:
         parts.append(f'<p><a href="{e(link)}">Read the postmortem</a></p>')
-    body = '<div class="slack-preview">' + "".join(parts) + "</div>"
-    return page("Company summary (Slack)", body, subtitle="As it will read in #incidents")
+    body = "<h1>Company summary</h1>" + '<div class="slack-preview">' + "".join(parts) + "</div>"
+    return page("Company summary (Slack)", body, subtitle="The Slack message, as it will read in #incidents")
 
 
 def post(webhook_url: str, payload: dict[str, Any]) -> None:

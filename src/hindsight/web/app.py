@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib.resources import files
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def status_of(error: HindsightError) -> int:
 
 
 def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path | None = None,
-               refresh_seconds: float = 2.0) -> FastAPI:
+               refresh_seconds: float = 2.0, today: dt.date | None = None) -> FastAPI:
     """The portal as an ASGI application (serve it with uvicorn, or test it with httpx)."""
     folder = (folder or config.incidents_dir).resolve()
     store = SqliteStore(Reader.for_config(config, folder), folder, config.root / ".hindsight" / "index.sqlite",
@@ -48,7 +49,7 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
     store.refresh(force=True)
     if refresh_seconds > 0:
         store.watch(refresh_seconds)  # requests never wait for a folder scan
-    portal = Portal(workspace, auth or AuthSettings(), refresh_seconds=refresh_seconds)
+    portal = Portal(workspace, auth or AuthSettings(), refresh_seconds=refresh_seconds, today=today)
     app = FastAPI(title="Hindsight", version="0.1.0", docs_url="/api/docs", openapi_url="/api/openapi.json",
                   redoc_url=None, description="Postmortems as code: the same data as the pages and the CLI.")
     app.state.portal = portal

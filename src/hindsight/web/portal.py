@@ -29,8 +29,10 @@ def _template(name: str) -> str:
 class Portal:
     """The portal's one service object, over one workspace."""
 
-    def __init__(self, workspace: Workspace, auth: AuthSettings, *, refresh_seconds: float = 2.0):
+    def __init__(self, workspace: Workspace, auth: AuthSettings, *, refresh_seconds: float = 2.0,
+                 today: dt.date | None = None):
         self.workspace = workspace
+        self.pinned_today = today
         self.auth = auth
         self.refresh_seconds = refresh_seconds
         self.env = Environment(loader=FunctionLoader(_template), autoescape=select_autoescape(default=True))
@@ -44,7 +46,9 @@ class Portal:
         self.write_lock = threading.Lock()
 
     def today(self) -> dt.date:
-        return dt.date.today()
+        """The date deadlines and overdue items are measured against: today, unless the portal was started
+        as of another day (`hindsight serve --today`, for a demo of the bundled examples)."""
+        return self.pinned_today or dt.date.today()
 
     def cached(self, key: tuple, make: Callable[[], Any]) -> Any:
         return self.pages.get(key, make)

@@ -145,3 +145,13 @@ def test_the_shells_agree_on_the_real_corpus(real_site, serve):
     assert cli_json("status", "--format", "json", "--groups", "sre") == api.get("/api/status").json()
     counts = _check_home(api.get("/").text)
     assert max(counts.values()) > 20  # a long list is cut, and says how long it is
+
+
+def test_the_review_page_and_the_cli_open_the_same_month(portal):
+    api = portal["sre"]
+    page = api.get("/review", follow_redirects=False)
+    assert page.status_code == 307
+    month = cli_json("review", "--format", "json", "--groups", "sre")["month"]
+    assert page.headers["location"] == f"/review/{month}"
+    assert month == (dt.date.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    assert api.get("/review/2026-13").status_code == 400 and api.get("/api/review/0000-01").status_code == 400

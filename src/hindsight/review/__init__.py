@@ -31,6 +31,9 @@ def parse_month(value: str) -> tuple[dt.date, dt.date]:
     m = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise InputError(f"`{value}` is not a month; write it as YYYY-MM, e.g. 2026-01")
+    if not FIRST_MONTH.year <= int(m.group(1)) <= LAST_MONTH.year:
+        raise InputError(f"`{value}` is outside the months a review covers ({FIRST_MONTH:%Y-%m} to "
+                         f"{LAST_MONTH:%Y-%m})")
     first = dt.date(int(m.group(1)), int(m.group(2)), 1)
     if not FIRST_MONTH <= first <= LAST_MONTH:
         raise InputError(f"`{value}` is outside the months a review covers ({FIRST_MONTH:%Y-%m} to "

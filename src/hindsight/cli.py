@@ -543,15 +543,18 @@ def agenda(file: Path, ics_path: Path | None, attendees: tuple[str, ...], today,
 @click.option("--post", "webhook", metavar="WEBHOOK_URL", help="Post the company summary to a Slack webhook.")
 @click.option("--link", help="Link to the full postmortem (default: share_base_url + path).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
+@click.option("--allow-restricted", is_flag=True, help="Render a restricted postmortem anyway, for people you know "
+                                                       "may read it (never for the status page, never posted).")
 @_groups
 @_errors
 def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link: str | None,
-          output: Path | None, groups) -> None:
+          output: Path | None, groups, allow_restricted: bool) -> None:
     """Render one postmortem for one of the standard's four audiences.
 
     The status-page update never carries internal details: @handles, names,
-    internal hosts and URLs, revenue, ticket keys, `<!-- internal -->` blocks;
-    a postmortem classified `restricted` is refused.
+    internal hosts and URLs, revenue, ticket keys, `<!-- internal -->` blocks.
+    A restricted postmortem is refused for every audience unless
+    --allow-restricted, and is never posted.
 
     Example: hindsight share docs/incidents/2025-12-09-db-pool.md --audience company --format blocks
     """
@@ -560,7 +563,8 @@ def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link:
     if webhook and audience != "company":
         raise InputError("--post sends the company summary to Slack; use it with --audience company")
     ws = _workspace()
-    shared = ws.share(_viewer(groups), file, audience, fmt, dt.date.today(), link=link)
+    shared = ws.share(_viewer(groups), file, audience, fmt, dt.date.today(), link=link,
+                      allow_restricted=allow_restricted, post=bool(webhook))
     for note in shared.notes:
         click.echo(f"hindsight: {note}", err=True)
     if webhook:
@@ -630,7 +634,7 @@ def serve(directory: Path | None, host: str, port: int, auth_mode: str, allow_ed
 
     import uvicorn
 
-    from .web import create_app
+    from .web import create_app, server_config
     from .web.auth import AuthSettings
 
     config = _config()
@@ -651,7 +655,7 @@ def serve(directory: Path | None, host: str, port: int, auth_mode: str, allow_ed
     app = create_app(config, auth=auth, folder=directory.resolve() if directory else None, today=today)
     click.echo(f"hindsight: index ready in {time.perf_counter() - t0:.1f} s; serving "
                f"http://{host}:{port}/", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(server_config(app, host, port)).run()
 
 
 @main.command()

@@ -159,6 +159,17 @@ class ActionItem(_Model):
         return self.due is not None and self.due < today and self.is_open
 
 
+class Classification(_Model):
+    """Who may read the postmortem: everyone, or only the members of its allowed groups."""
+
+    level: str | None = Field(None, description="The classification as written (`restricted`, `public`…).")
+    restricted: bool = Field(False, description="Only members of `allowed_groups` may see it. True whenever "
+                                                "the classification cannot be read with certainty.")
+    allowed_groups: list[str] = []
+    certain: bool = Field(True, description="Written the one certain way: `classification:` in front matter.")
+    line: int | None = None
+
+
 class Postmortem(_Model):
     """A postmortem as read from its Markdown file."""
 
@@ -184,6 +195,7 @@ class Postmortem(_Model):
     lessons: list[Note] = []
     appendix: list[Link] = []
     front_matter: dict[str, Any] = {}
+    classification: Classification = Classification()
     headings: list[Heading] = []
     spans: dict[str, Span] = Field(
         {}, description="Where each scalar field and each section was read: title, date, summary, timeline…"
@@ -192,8 +204,8 @@ class Postmortem(_Model):
 
     @property
     def restricted(self) -> bool:
-        """Front matter says `classification: restricted`: only its `allowed_groups` may see it."""
-        return str(self.front_matter.get("classification", "")).strip().lower() == "restricted"
+        """Only its `allowed_groups` may see it: restricted in front matter, or not readable with certainty."""
+        return self.classification.restricted
 
     @property
     def open_action_items(self) -> list[ActionItem]:

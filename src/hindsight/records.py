@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .model import Postmortem
 
 #: Bumped whenever what a record holds changes, so stored copies are rebuilt.
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -194,7 +194,8 @@ def build(pm: Postmortem, *, file_id: str, path: str, version: str, themes_extra
     return Record(
         id=file_id, path=path, version=version, mtime_ns=mtime_ns, size=size,
         title=pm.title, date=pm.date, severity=pm.severity, status=pm.status, start=pm.start, end=pm.end,
-        duration_minutes=duration(pm), restricted=pm.restricted, allowed_groups=_strings(fm.get("allowed_groups")),
+        duration_minutes=duration(pm), restricted=pm.restricted,
+        allowed_groups=tuple(pm.classification.allowed_groups),
         tags=_strings(fm.get("tags")), services=tuple(dict.fromkeys(services)), summary=pm.summary[:600],
         sla_status=pm.sla.status if pm.sla else None, themes=tuple(sorted(themes_of(pm, themes_extra))),
         minutes_to_acknowledge=marker_minutes(pm, ACK), minutes_to_mitigate=marker_minutes(pm, MITIGATED),

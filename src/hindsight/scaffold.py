@@ -10,7 +10,7 @@ from pathlib import Path
 from string import Template
 
 from ._io import create_new
-from .errors import InputError
+from .errors import ConflictError, InputError
 from .parse.when import duration_text
 from .standard import SEVERITIES
 
@@ -66,8 +66,13 @@ def render_new(title: str, *, date: dt.date, severity: str | None = None, author
 
 
 def new_postmortem(title: str, directory: Path, *, date: dt.date | None = None, severity: str | None = None,
-                   author: str | None = None, start: str | None = None, end: str | None = None) -> Path:
-    """Write `directory/YYYY-MM-DD-<slug>.md`; never overwrites. Returns the path written."""
+                   author: str | None = None, start: str | None = None, end: str | None = None,
+                   numbered: bool = False) -> Path:
+    """Write `directory/YYYY-MM-DD-<slug>.md`; never overwrites. Returns the path written.
+
+    With `numbered`, a name already taken gets the next free number (`…-2.md`) instead of an error: the
+    portal never says whether a postmortem it may not show exists.
+    """
     date = date or dt.date.today()
     text = render_new(title, date=date, severity=severity, author=author, start=start, end=end)
     slug = slugify(title)
@@ -75,5 +80,11 @@ def new_postmortem(title: str, directory: Path, *, date: dt.date | None = None, 
         raise InputError("the title has no letters or digits to make a file name from; "
                              "use a title such as \"API outage\"")
     path = directory / f"{date.isoformat()}-{slug}.md"
+    for n in range(2, 100 if numbered else 2):
+        try:
+            create_new(path, text)
+            return path
+        except ConflictError:
+            path = directory / f"{date.isoformat()}-{slug}-{n}.md"
     create_new(path, text)
     return path

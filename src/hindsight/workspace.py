@@ -281,7 +281,7 @@ class Workspace:
         v = version(data)
         text, pm = self._cache.get(("model", str(file.resolve()), v), lambda: _parsed(decode(data, shown), shown,
                                                                                     parse))
-        if not viewer.may_see(pm.restricted, pm.front_matter.get("allowed_groups") or []):
+        if not viewer.may_see(pm.restricted, pm.classification.allowed_groups):
             raise self._not_found(file.stem)
         findings = self._cache.get(("findings", str(file.resolve()), v, today),
                                    lambda: self._check(text, file, today))
@@ -376,12 +376,18 @@ class Workspace:
 
     # -- sharing -----------------------------------------------------------------------------------------
     def share(self, viewer: Viewer, ref: str | Path, audience: str, fmt: str | None, today: dt.date, *,
-              link: str | None = None) -> Shared:
-        """One postmortem rendered for one of the standard's four audiences."""
+              link: str | None = None, allow_restricted: bool = False, post: bool = False) -> Shared:
+        """One postmortem rendered for one of the standard's four audiences.
+
+        A restricted postmortem is refused for every audience unless `allow_restricted`, and always
+        when the rendering is to be posted (`post`): nothing restricted leaves for a channel.
+        """
         from . import share as lib
 
         doc = self.document(viewer, ref, today)
-        return lib.share(doc.pm, doc.text, audience, fmt, self.config, link)
+        if post and doc.pm.restricted:
+            raise RefusedError("this postmortem is restricted; nothing restricted is posted to Slack", path=doc.path)
+        return lib.share(doc.pm, doc.text, audience, fmt, self.config, link, allow_restricted=allow_restricted)
 
     # -- edits -----------------------------------------------------------------------------------------
     def _editable(self, viewer: Viewer, ref: str | Path) -> Path:
@@ -420,12 +426,14 @@ class Workspace:
 
     def new_postmortem(self, viewer: Viewer, title: str, *, date: dt.date, severity: str | None = None,
                        author: str | None = None, start: str | None = None, end: str | None = None) -> Path:
+        """A new postmortem from the template. For someone who may not see every postmortem, a name already
+        taken gets the next number, so the answer never tells whether a hidden postmortem exists."""
         from . import scaffold
 
         if not viewer.can_edit:
             raise RefusedError("you may not create postmortems here")
         path = scaffold.new_postmortem(title, self.folder, date=date, severity=severity, author=author,
-                                       start=start, end=end)
+                                       start=start, end=end, numbered=not viewer.sees_everything)
         self.refresh(force=True)
         return path
 

@@ -13,7 +13,7 @@ import pytest
 import uvicorn
 
 from hindsight.config import load
-from hindsight.web import create_app
+from hindsight.web import create_app, server_config
 from hindsight.web.auth import AuthSettings
 
 from ..conftest import EXAMPLES
@@ -74,7 +74,8 @@ class Server:
     def __init__(self, app):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        # Served as `hindsight serve` serves it.
+        self.server = uvicorn.Server(server_config(app, "127.0.0.1", self.port))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self):

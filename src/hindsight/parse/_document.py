@@ -31,6 +31,7 @@ from ..model import (
     Why,
 )
 from ..standard import TEMPLATE_TEXT, is_blank_value, is_placeholder
+from . import _access
 from . import sections as S
 from ._actions import ActionReader
 from ._blocks import Block, blocks
@@ -204,6 +205,9 @@ class _Parser:
                 start, end, minutes = self._window(meta, date, tz, summary)
         timeline = reader.events
         self.diagnostics.extend(reader.diagnostics)
+        fm_span = self.spans.get("front_matter")
+        classification, doubts = _access.read(fm, self.front_ok, fm_span.line if fm_span else None, self.lines)
+        self.diagnostics.extend(doubts)
         if not stated and reader.zones:
             tz = reader.zones[0]  # the zone the timeline states is the document's
         pm = Postmortem(
@@ -228,6 +232,7 @@ class _Parser:
             lessons=self._lessons(),
             appendix=self._appendix(),
             front_matter=fm,
+            classification=classification,
             headings=[Heading(level=s.level, text=s.title, kind=s.kind, line=s.heading.no) for s in self.sections],
             spans=self.spans,
             diagnostics=self.diagnostics,
@@ -237,6 +242,7 @@ class _Parser:
 
     # -- front matter, title, metadata --------------------------------------------------------------
     def _front_matter(self) -> dict[str, Any]:
+        self.front_ok = True
         fm = self.sc.front_matter
         if fm is None:
             return {}
@@ -254,6 +260,7 @@ class _Parser:
             self.diagnostics.append(Diagnostic(
                 severity="error", code="front-matter-invalid", line=line,
                 message=f"cannot read the {kind.upper()} front matter ({str(e).splitlines()[0]}); fix its syntax"))
+            self.front_ok = False
             return {}
         if data is None:
             return {}
@@ -261,6 +268,7 @@ class _Parser:
             self.diagnostics.append(Diagnostic(
                 severity="error", code="front-matter-invalid", line=first,
                 message=f"the front matter is a {type(data).__name__}, not a mapping of keys to values"))
+            self.front_ok = False
             return {}
         return _jsonable(data)
 

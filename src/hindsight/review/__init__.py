@@ -141,7 +141,8 @@ def compute(records: list[Record], month: str, today: dt.date, *, levels: list[s
         "month": month,
         "today": today.isoformat(),
         # Whose review this is: the figures count these postmortems, the ones the reader may see.
-        "scope": {"postmortems": len(dated), "undated": len(records) - len(dated)},
+        "scope": {"postmortems": len(dated), "undated": len(records) - len(dated),
+                  "restricted": sum(r.restricted for r in in_month)},
         "postmortems": [{**_ref(r), "date": r.date.isoformat(), "severity": r.severity,
                          "duration_minutes": r.duration_minutes, "status": r.status} for r in in_month],
         "counts_by_severity": counts,
@@ -165,4 +166,4 @@ def compute(records: list[Record], month: str, today: dt.date, *, levels: list[s
 
 def _ref(r: Record) -> dict[str, Any]:
     """How the review names a postmortem: its id (for a link), its title and where it is."""
-    return {"id": r.id, "title": r.title, "path": r.path}
+    return {"id": r.id, "title": r.title, "path": r.path, "restricted": r.restricted}

@@ -29,7 +29,8 @@ def _named(ref: dict[str, Any], link: Linker | None) -> str:
     """A postmortem as the report names it: its title, linked where the report knows where it is read."""
     title = _esc(ref.get("title") or ref.get("id") or "untitled")
     url = link(ref) if link else None
-    return f"[{title}](<{url}>)" if url else f"{title} (`{ref.get('path')}`)"
+    mark = " **(restricted)**" if ref.get("restricted") else ""
+    return (f"[{title}](<{url}>)" if url else f"{title} (`{ref.get('path')}`)") + mark
 
 
 def markdown(r: dict[str, Any], link: Linker | None = None) -> str:
@@ -37,6 +38,10 @@ def markdown(r: dict[str, Any], link: Linker | None = None) -> str:
     out = [f"# Monthly postmortem review: {r['month']}", "",
            f"_As of {r['today']}. The figures count the {scope} dated postmortem{'s' * (scope != 1)} the reader "
            "may see. Definitions: docs/metrics.md._", ""]
+    if r["scope"]["restricted"]:
+        n = r["scope"]["restricted"]
+        out += [f"**This review includes {n} restricted postmortem{'s' * (n != 1)}, marked (restricted).** Share it "
+                "only with their groups, or make it with `--groups` to leave them out.", ""]
     pms = r["postmortems"]
     out += ["## Postmortems", ""]
     if not pms:

@@ -239,8 +239,7 @@ def leadership_html(pm: Postmortem, link: str | None) -> str:
 def status_page(pm: Postmortem, config: Config) -> str:
     """The external update: what happened, when, impact, what we are doing; nothing internal."""
     if pm.restricted:
-        raise RefusedError("this postmortem's classification is restricted; it cannot be shared on the "
-                             "status page", path=pm.path)
+        raise RefusedError("this postmortem is restricted; it cannot be shared on the status page", path=pm.path)
     r = Redactor.from_config(config)
     when = ""
     if pm.start and pm.end:
@@ -262,10 +261,21 @@ def status_page(pm: Postmortem, config: Config) -> str:
 
 
 def share(pm: Postmortem, text: str, audience: str, fmt: str | None, config: Config,
-          link: str | None = None) -> Shared:
-    """A postmortem for one audience, in one of its formats (the first by default)."""
+          link: str | None = None, *, allow_restricted: bool = False) -> Shared:
+    """A postmortem for one audience, in one of its formats (the first by default).
+
+    Every audience is wider than a restricted postmortem's groups: its rendering is refused unless
+    `allow_restricted` says the person sharing it knows (the status page refuses it always).
+    """
     if audience not in FORMATS:
         raise InputError(f"unknown audience `{audience}`; use one of {', '.join(AUDIENCES)}")
+    if pm.restricted and (audience == "status-page" or not allow_restricted):
+        groups = ", ".join(pm.classification.allowed_groups) or "no group"
+        why = "" if pm.classification.certain else " (its classification cannot be read with certainty)"
+        raise RefusedError(
+            f"this postmortem is restricted to {groups}{why}; the {audience} audience is wider, so it is not "
+            + ("rendered for the status page" if audience == "status-page" else
+               "rendered. Pass --allow-restricted to render it for people you know may read it"), path=pm.path)
     fmt = fmt or FORMATS[audience][0]
     if fmt not in FORMATS[audience]:
         raise InputError(f"the format `{fmt}` is not available for {audience}; use "

@@ -8,6 +8,6 @@ git commit authored by the signed-in user when the folder is a git work tree.
 
 from __future__ import annotations
 
-from .app import create_app
+from .app import create_app, server_config
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "server_config"]

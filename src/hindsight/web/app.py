@@ -33,6 +33,19 @@ from .portal import Portal
 STATUS = ((NotFoundError, 404), (InputError, 400), (RefusedError, 403), (ConflictError, 409), (ReadError, 422),
           (ConfigError, 500), (WriteError, 500), (RemoteError, 502), (HindsightError, 500))
 STATIC = {"htmx.min.js": "text/javascript", "portal.css": "text/css"}
+#: The one answer for anything that does not exist or that the asker may not see.
+NOT_FOUND = "no such postmortem or action item"
+
+
+def server_config(app: FastAPI, host: str, port: int, *, log_level: str = "warning"):
+    """How the portal is served (by `hindsight serve`, and by the tests): uvicorn, with the server's own
+    reading of `X-Forwarded-For` switched off. The portal alone decides whom to trust, from the address
+    that really connected (`--trusted-proxy`); a server that rewrote that address from a header any
+    client can send would let anyone claim to be the proxy."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level, proxy_headers=False,
+                          forwarded_allow_ips="", server_header=False)
 
 
 def status_of(error: HindsightError) -> int:
@@ -59,7 +72,8 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
 
     @app.exception_handler(HindsightError)
     async def library_error(request: Request, error: HindsightError) -> Response:
-        return _error(request, status_of(error), error.message if isinstance(error, NotFoundError) else str(error))
+        # What does not exist and what the asker may not see get one answer, word for word.
+        return _error(request, status_of(error), NOT_FOUND if isinstance(error, NotFoundError) else str(error))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:

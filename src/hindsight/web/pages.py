@@ -81,7 +81,9 @@ def shared(request: Request, file_id: str, audience: str):
     portal, user = portal_of(request), user_of(request)
     if audience not in SHARE_VIEW:
         raise NotFoundError(f"no audience `{audience}`; the audiences are {', '.join(AUDIENCES)}")
-    out = portal.workspace.share(user.viewer, file_id, audience, SHARE_VIEW[audience], portal.today())
+    # The engineering page is the document its reader may already see; the other audiences are wider.
+    out = portal.workspace.share(user.viewer, file_id, audience, SHARE_VIEW[audience], portal.today(),
+                                 allow_restricted=audience == "engineering")
     return Response(out.text, media_type=out.media_type)
 
 
@@ -122,13 +124,15 @@ async def action_edit(request: Request, action_id: str):
         return portal.render("action_row.html.j2", request, status_code=409, a=e.current or {},
                              message=f"not saved: someone changed this postmortem since you loaded it; its status "
                                      f"is now {(e.current or {}).get('status') or 'empty'}", message_class="late")
-    except NotFoundError as e:
-        # The same answer for an item that does not exist and one the user may not see.
-        return portal.render("action_row.html.j2", request, status_code=404, a={}, message=f"not saved: {e.message}",
-                             message_class="late")
+    except NotFoundError:
+        # The same answer, word for word, for an item that does not exist and one the user may not see.
+        return portal.render("action_row.html.j2", request, status_code=404, a={},
+                             message="not saved: no such action item", message_class="late")
     except (InputError, RefusedError, ConflictError) as e:
         code = 403 if isinstance(e, RefusedError) else 409 if isinstance(e, ConflictError) else 400
-        return portal.render("action_row.html.j2", request, status_code=code, a=current(portal, user, action_id),
+        # Only someone who may change the item is shown it again; a refused viewer gets the refusal alone.
+        row = current(portal, user, action_id) if code != 403 else {}
+        return portal.render("action_row.html.j2", request, status_code=code, a=row,
                              message=f"not saved: {e.message}", message_class="late")
 
 

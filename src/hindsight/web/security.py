@@ -21,6 +21,9 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+#: The names a portal without sign-in (`--auth none`, loopback only) answers to. Any other Host is a page
+#: elsewhere that made its name point at this machine (DNS rebinding) and must read nothing.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def _refuse(request: Request, status: int, message: str) -> Response:
@@ -31,11 +34,21 @@ def _refuse(request: Request, status: int, message: str) -> Response:
     return resp
 
 
+def _host(header: str) -> str:
+    """The name of a Host header, without its port (`[::1]:8000` -> `::1`)."""
+    h = header.strip().lower()
+    if h.startswith("["):
+        return h[1:h.find("]")] if "]" in h else h
+    return h.rsplit(":", 1)[0] if h.count(":") == 1 else h
+
+
 def install(app: FastAPI, portal: Portal) -> None:
     """Every request: who is asking (or 401), a CSRF token checked on writes, the security headers."""
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
+        if portal.auth.mode == "none" and _host(request.headers.get("host", "")) not in LOOPBACK_HOSTS:
+            return _refuse(request, 421, "this portal answers only at 127.0.0.1 or localhost")
         user = portal.auth.user(request.client.host if request.client else None, request.headers)
         if user is None:
             return _refuse(request, 401, "sign in through the company proxy")

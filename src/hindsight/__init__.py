@@ -77,6 +77,16 @@ if TYPE_CHECKING:
     from .workspace import Document, Listing, PostmortemQuery, Workspace
 
 
+# Two public functions share their names with subpackages (`hindsight.parse`, `hindsight.render`). A
+# subpackage imported for the first time is bound on this package under its name, hiding the function
+# for good; so both are imported now (their `__init__` modules are lazy and cost nothing), and the
+# function names are bound on first use, after them.
+from . import parse as _parse_package  # noqa: E402, F401
+from . import render as _render_package  # noqa: E402, F401
+
+del parse, render  # the subpackages, just bound here; `hindsight.parse` is the function from now on
+
+
 def __getattr__(name: str) -> Any:
     target = _EXPORTS.get(name)
     if target is None:

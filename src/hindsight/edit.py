@@ -54,6 +54,29 @@ def normalise_status(value: str) -> str:
     return status
 
 
+#: The longest value written into a cell: a ticket's URL fits, a pasted log does not.
+MAX_CELL = 500
+_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_UNWRITABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def cell_text(field: str, value: str) -> str:
+    """A value as a Markdown table cell holds it: `|` escaped; what no cell can hold refused."""
+    v = value.strip()
+    if not v:
+        raise InputError(f"the {field} is empty; give a value, or edit the file to clear it")
+    if len(v) > MAX_CELL:
+        raise InputError(f"the {field} is {len(v)} characters long; a table cell takes at most {MAX_CELL}. "
+                         "Give a ticket key or a link")
+    if _BREAKS.search(v):
+        raise InputError(f"the {field} holds a line break, which would end the table row; give it on one line")
+    bad = _UNWRITABLE.search(v)
+    if bad:
+        raise InputError(f"the {field} holds the control character U+{ord(bad.group(0)):04X}, which a "
+                         "Markdown file should not; remove it")
+    return v.replace("|", "\\|")
+
+
 def _cell(line_text: str, span: CellSpan, new: str, field: str) -> tuple[TextEdit, Change]:
     """Replace a cell's text, keeping the column aligned when the new text fits in the cell's padding."""
     a, b = span.start, span.end
@@ -91,8 +114,10 @@ def plan_action(text: str, pm: Postmortem, item_id: str, *, status: str | None =
     if owner is not None and (len(re.findall(r"@[\w.-]+", owner)) > 1 or re.search(r",|/|&|\band\b", owner)):
         raise InputError(f"`{owner}` names more than one owner; the standard asks for a single person "
                              "accountable")
-    wanted = {"status": normalise_status(status) if status is not None else None, "owner": owner,
-              "due": due.isoformat() if due else None, "ticket": ticket}
+    wanted = {"status": normalise_status(status) if status is not None else None,
+              "owner": cell_text("owner", owner) if owner is not None else None,
+              "due": due.isoformat() if due else None,
+              "ticket": cell_text("ticket", ticket) if ticket is not None else None}
     if item.form == "checklist":
         for f in ("owner", "due", "ticket"):
             if wanted[f] is not None:
@@ -135,6 +160,22 @@ def plan_action(text: str, pm: Postmortem, item_id: str, *, status: str | None =
     return edits, changes
 
 
+def _reads_back(before: Postmortem, after: Postmortem, item_id: str, **wanted: str | None) -> None:
+    """Refuse an edit that would not read back as exactly the change asked for (a last safety net)."""
+    key = item_id.strip().lower()
+    old = [a for a in before.action_items if a.id.lower() != key]
+    new = [a for a in after.action_items if a.id.lower() != key]
+    target = [a for a in after.action_items if a.id.lower() == key]
+    same = [(a.id, a.action, a.owner, a.status, a.ticket, a.due) for a in old] == \
+        [(a.id, a.action, a.owner, a.status, a.ticket, a.due) for a in new]
+    ok = same and len(target) == 1 and all(
+        value is None or getattr(target[0], name) == (normalise_status(value) if name == "status" else value.strip())
+        for name, value in wanted.items())
+    if not ok:
+        raise InputError("the change cannot be written into the table without changing how it reads; nothing was "
+                         "written. Edit the file by hand")
+
+
 def _read_for_edit(path: Path, expected_version: str | None, shown: str) -> tuple[bytes, str]:
     data = read_bytes(path, shown=shown)
     if expected_version is not None and version(data) != expected_version:
@@ -161,6 +202,7 @@ def set_action(path: Path, item_id: str, *, status: str | None = None, owner: st
     edits, changes = plan_action(text, pm, item_id, status=status, owner=owner, due=due, ticket=ticket,
                                  today=today or dt.date.today())
     if edits:
+        _reads_back(pm, parse(apply(text, edits), path=shown), item_id, status=status, owner=owner, ticket=ticket)
         replace_text(path, apply(text, edits), expected=data, bom=data.startswith(b"\xef\xbb\xbf"), shown=shown)
     return changes
 

@@ -80,8 +80,9 @@ def is_open_status(status: str | None) -> bool:
 
 # -- the template's placeholders ---------------------------------------------------------------------
 
-#: A `[TODO: …]` or `[TBD]` marker (any case): the part is not written yet.
-TODO_MARKER = re.compile(r"\[(?:TODO|TBD)\b[^\]\n]*\]?", re.I)
+#: A `[TODO: …]` or `[TBD]` marker (any case): the part is not written yet. A link whose words are
+#: "TODO" (`[TODO](https://…)`) is a link, not a marker.
+TODO_MARKER = re.compile(r"\[(?:TODO|TBD)\b[^\]\n]*(?:\](?!\()|$)", re.I | re.M)
 #: The template's own placeholder text: its title and its instruction line.
 TEMPLATE_TEXT = ("[Brief Title]", "One paragraph executive summary:")
 #: Any placeholder left in a document: a marker or the template's text (what `placeholder-text` reports).

@@ -17,6 +17,10 @@ from ..strategies import postmortems
 from .conftest import cli
 
 POOL = "2025-12-09-database-connection-pool-exhaustion"
+ALERT = f"{POOL}#add-connection-wait-time-alert"
+RUNBOOK = f"{POOL}#create-connection-pool-runbook"
+LOAD_TEST = f"{POOL}#add-load-test-with-prod-like-data"
+ORM_REVIEW = f"{POOL}#review-all-orm-eager-loading"
 
 
 
@@ -27,12 +31,12 @@ def test_list_json_has_every_item_with_stable_keys(repo):
     assert set(rows[0]) == {"id", "path", "line", "action", "owner", "due", "status", "ticket", "severity",
                             "incident_date", "overdue"}
     first = rows[0]
-    assert first["id"] == f"{POOL}#1" and first["owner"] == "@sre-team" and first["due"] == "2025-12-16"
+    assert first["id"] == f"{ALERT}" and first["owner"] == "@sre-team" and first["due"] == "2025-12-16"
     assert first["status"] == "DONE" and first["ticket"] == "SRE-123" and first["severity"] == "P1"
     assert first["incident_date"] == "2025-12-09" and first["overdue"] is False
     overdue = {r["id"] for r in rows if r["overdue"]}
-    assert overdue == {f"{POOL}#2", f"{POOL}#3", f"{POOL}#4",
-                       "2026-01-14-checkout-outage-after-certificate-expiry#3"}
+    assert overdue == {f"{RUNBOOK}", f"{LOAD_TEST}", f"{ORM_REVIEW}",
+                       "2026-01-14-checkout-outage-after-certificate-expiry#add-certificate-automation-to-the-dns"}
 
 
 def test_filters(repo):
@@ -45,7 +49,9 @@ def test_filters(repo):
     assert len(ids("--severity", "P0")) == 5
     assert len(ids("--since", "2026-03-01")) == 6 and len(ids("--until", "2025-12-31")) == 5
     assert len(ids("--overdue")) == 4
-    assert ids("--file", f"{POOL}.md") == [f"{POOL}#{n}" for n in range(1, 6)]
+    assert ids("--file", f"{POOL}.md") == [f"{POOL}#{k}" for k in (
+        "add-connection-wait-time-alert", "create-connection-pool-runbook", "add-load-test-with-prod-like-data",
+        "review-all-orm-eager-loading", "increase-default-pool-size")]
 
 
 def test_stats_by_hand(repo):
@@ -65,7 +71,7 @@ def test_stats_by_hand(repo):
 def test_markdown_and_csv_formats(repo):
     md = cli("actions", "--format", "markdown", "--file", f"{POOL}.md").stdout.splitlines()
     assert md[0] == "| ID | Action | Owner | Due | Status | Ticket |"
-    assert md[2] == f"| {POOL}#1 | Add connection wait time alert | @sre-team | 2025-12-16 | ✅ DONE | SRE-123 |"
+    assert md[2] == f"| {ALERT} | Add connection wait time alert | @sre-team | 2025-12-16 | ✅ DONE | SRE-123 |"
     csv_lines = cli("actions", "--format", "csv").stdout.splitlines()
     assert csv_lines[0] == "id,path,line,action,owner,due,status,ticket,severity,incident_date,overdue"
     assert len(csv_lines) == 20
@@ -74,12 +80,12 @@ def test_markdown_and_csv_formats(repo):
 def test_set_changes_exactly_one_cell_and_keeps_emoji_style(repo):
     path = repo / "docs" / "incidents" / f"{POOL}.md"
     before = path.read_bytes()
-    r = cli("actions", "set", f"{POOL}#3", "done")
+    r = cli("actions", "set", f"{LOAD_TEST}", "done")
     assert r.exit_code == 0, r.output
     assert f"{POOL}.md:109: status: 🔲 TODO -> ✅ DONE" in r.stdout
     after = path.read_bytes()
     assert after == before.replace("| 🔲 TODO | PLAT-456 |".encode(), "| ✅ DONE | PLAT-456 |".encode())
-    r = cli("actions", "set", f"{POOL}#3", "--owner", "@qa", "--due", "2026-02-15", "--ticket", "QA-1")
+    r = cli("actions", "set", f"{LOAD_TEST}", "--owner", "@qa", "--due", "2026-02-15", "--ticket", "QA-1")
     assert r.exit_code == 0, r.output
     line = path.read_text(encoding="utf-8").splitlines()[108]
     assert line == "| Add load test with prod-like data | @qa | 2026-02-15 | ✅ DONE | QA-1 |"
@@ -91,7 +97,7 @@ def test_set_keeps_a_padded_table_aligned():
             "|------------|---------|------------|-------------|\n"
             "| Add alert  | @sre    | 2025-01-09 | TODO        |\n")
     pm = parse(text, path="2025-01-02-x.md")
-    edits, _ = plan_action(text, pm, "2025-01-02-x#1", status="in progress")
+    edits, _ = plan_action(text, pm, "2025-01-02-x#add-alert", status="in progress")
     from hindsight.text import apply
 
     new = apply(text, edits).splitlines()[-1]
@@ -103,14 +109,14 @@ def test_checklists_and_bullets(tmp_path):
     path = tmp_path / "2025-01-02-x.md"
     path.write_text("# Incident: X\n\n**Date:** 2025-01-02\n\n## Action Items\n\n- [ ] Add alert\n"
                     "- Write runbook\n", encoding="utf-8")
-    set_action(path, "2025-01-02-x#1", status="DONE")
+    set_action(path, "2025-01-02-x#add-alert", status="DONE")
     assert "- [x] Add alert\n" in path.read_text(encoding="utf-8")
     from hindsight.errors import HindsightError
 
     with pytest.raises(HindsightError, match="can be TODO or DONE"):
-        set_action(path, "2025-01-02-x#1", status="IN PROGRESS")
+        set_action(path, "2025-01-02-x#add-alert", status="IN PROGRESS")
     with pytest.raises(HindsightError, match="not a table row"):
-        set_action(path, "2025-01-02-x#2", status="DONE")
+        set_action(path, "2025-01-02-x#write-runbook", status="DONE")
 
 
 def test_bad_input_gets_one_line_and_nothing_is_written(repo):
@@ -119,9 +125,9 @@ def test_bad_input_gets_one_line_and_nothing_is_written(repo):
     for args, words in (
         (["actions", "set", f"{POOL}#99", "DONE"], f"no action item `{POOL}#99`"),
         (["actions", "set", "nope#1", "DONE"], "no postmortem `nope.md`"),
-        (["actions", "set", f"{POOL}#1", "finished-ish"], "is not an action-item status"),
-        (["actions", "set", f"{POOL}#1", "--owner", "@a, @b"], "more than one owner"),
-        (["actions", "set", f"{POOL}#1"], "nothing to change"),
+        (["actions", "set", f"{ALERT}", "finished-ish"], "is not an action-item status"),
+        (["actions", "set", f"{ALERT}", "--owner", "@a, @b"], "more than one owner"),
+        (["actions", "set", f"{ALERT}"], "nothing to change"),
     ):
         r = cli(*args)
         assert r.exit_code == 2, args
@@ -129,7 +135,7 @@ def test_bad_input_gets_one_line_and_nothing_is_written(repo):
     assert path.read_bytes() == before
     os.chmod(path, stat.S_IRUSR)
     try:
-        r = cli("actions", "set", f"{POOL}#3", "DONE")
+        r = cli("actions", "set", f"{LOAD_TEST}", "DONE")
         assert r.exit_code == 2 and "read-only" in r.stderr
     finally:
         os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
@@ -142,10 +148,10 @@ def test_a_stale_version_is_refused(repo):
 
     path = repo / "docs" / "incidents" / f"{POOL}.md"
     seen = version(path.read_bytes())
-    set_action(path, f"{POOL}#3", status="IN PROGRESS", expected_version=seen)  # first editor wins
+    set_action(path, f"{LOAD_TEST}", status="IN PROGRESS", expected_version=seen)  # first editor wins
     after_first = path.read_bytes()
     with pytest.raises(ConflictError, match="changed since you read it"):
-        set_action(path, f"{POOL}#3", status="DONE", expected_version=seen)  # second saw the old file
+        set_action(path, f"{LOAD_TEST}", status="DONE", expected_version=seen)  # second saw the old file
     assert path.read_bytes() == after_first
 
 

@@ -67,7 +67,7 @@ def test_action_items():
     assert [a.due for a in items] == [dt.date(2025, 12, 16), dt.date(2025, 12, 20), dt.date(2025, 12, 30),
                                       dt.date(2026, 1, 10), dt.date(2025, 12, 12)]
     assert all(a.ticket is None for a in items)
-    assert items[0].id == "standard-example#1"
+    assert items[0].id == "standard-example#add-connection-wait-time-alert"
 
 
 def test_impact_lessons_appendix():

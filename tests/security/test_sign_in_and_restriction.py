@@ -19,6 +19,7 @@ from .conftest import RESTRICTED, header_auth
 
 POOL = "2025-12-09-database-connection-pool-exhaustion"
 SECRET = "2026-03-20-zebracorn-credential-leak"
+SECRET_ITEM = f"{SECRET}%23rotate-every-zebracorn-key"
 SRE = {"X-Forwarded-User": "alice", "X-Forwarded-Groups": "sre"}
 SECURITY = {"X-Forwarded-User": "sam", "X-Forwarded-Groups": "security"}
 FORGED = [
@@ -44,7 +45,7 @@ def test_no_header_makes_a_client_the_trusted_proxy(serve, site):
         assert c.get("/api/health").status_code == 401, forged
         assert c.get(f"/api/postmortems/{SECRET}").status_code == 401, forged
         assert c.get(f"/postmortems/{SECRET}").status_code == 401, forged
-        r = c.patch(f"/api/actions/{POOL}%231", json={"status": "DONE", "version": "x"})
+        r = c.patch(f"/api/actions/{POOL}%23add-connection-wait-time-alert", json={"status": "DONE", "version": "x"})
         assert r.status_code in (401, 403), forged  # refused before any route: no CSRF cookie was ever given
     assert commits(site) == before
 
@@ -72,7 +73,7 @@ def test_a_refused_edit_answers_exactly_as_for_an_item_that_does_not_exist(serve
     s = serve(header_auth())
     outsider = s.client(**SRE)  # an editor, outside the restricted postmortem's groups
     version = outsider.get(f"/api/postmortems/{POOL}").json()["version"]
-    hidden = f"{SECRET}%231"
+    hidden = SECRET_ITEM
     missing = "2026-03-21-no-such-postmortem%231"
     for change in ({"status": "DONE", "version": version}, {"ticket": "X", "version": version}, {"status": "DONE"},
                    {"owner": "@me", "version": "0" * 32}):
@@ -94,9 +95,9 @@ def test_a_viewer_refused_an_edit_is_told_why_and_shown_nothing(serve, site):
     s = serve(header_auth())
     insider = s.client(**SECURITY)  # may read the restricted postmortem, may not edit
     version = insider.get(f"/api/postmortems/{SECRET}").json()["version"]
-    r = insider.patch(f"/api/actions/{SECRET}%231", json={"status": "DONE", "version": version})
+    r = insider.patch(f"/api/actions/{SECRET_ITEM}", json={"status": "DONE", "version": version})
     assert r.status_code == 403 and set(r.json()) == {"detail"} and "Rotate" not in r.text
-    r = insider.post(f"/actions/{SECRET}%231", data={"status": "DONE", "version": version})
+    r = insider.post(f"/actions/{SECRET_ITEM}", data={"status": "DONE", "version": version})
     assert r.status_code == 403 and "Rotate" not in r.text and "SEC-1" not in r.text and version not in r.text
 
 

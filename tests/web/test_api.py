@@ -10,6 +10,12 @@ from hindsight.web.auth import AuthSettings
 from .conftest import header_auth
 
 POOL = "2025-12-09-database-connection-pool-exhaustion"
+RUNBOOK = f"{POOL}#create-connection-pool-runbook"
+RUNBOOK_URL = RUNBOOK.replace("#", "%23")
+LOAD_TEST = f"{POOL}#add-load-test-with-prod-like-data"
+LOAD_TEST_URL = LOAD_TEST.replace("#", "%23")
+ORM_REVIEW = f"{POOL}#review-all-orm-eager-loading"
+ORM_REVIEW_URL = ORM_REVIEW.replace("#", "%23")
 SECRET = "2026-03-20-zebracorn-credential-leak"
 SRE = {"X-Forwarded-User": "alice", "X-Forwarded-Groups": "sre"}
 SECURITY = {"X-Forwarded-User": "sam", "X-Forwarded-Groups": "security"}
@@ -58,22 +64,22 @@ def test_a_postmortem_has_the_show_json_findings_and_version(serve, site):
 def test_auth_none_is_read_only_unless_edits_are_allowed(serve, site):
     c = serve().client()
     version = c.get(f"/api/postmortems/{POOL}").json()["version"]
-    r = c.patch(f"/api/actions/{POOL}%233", json={"status": "DONE", "version": version})
+    r = c.patch(f"/api/actions/{LOAD_TEST_URL}", json={"status": "DONE", "version": version})
     assert r.status_code == 403
     w = serve(AuthSettings(allow_edits=True)).client()
-    r = w.patch(f"/api/actions/{POOL}%233", json={"status": "DONE", "version": version})
+    r = w.patch(f"/api/actions/{LOAD_TEST_URL}", json={"status": "DONE", "version": version})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "DONE"
     text = (site / "docs" / "incidents" / f"{POOL}.md").read_text(encoding="utf-8")
     assert "| Add load test with prod-like data | @platform | 2025-12-30 | ✅ DONE | PLAT-456 |" in text
     log = subprocess.run(["git", "-C", str(site), "log", "-1", "--format=%an|%s"], capture_output=True, text=True)
-    assert log.stdout.strip() == f"anonymous|{POOL}#3: status 🔲 TODO -> ✅ DONE"
+    assert log.stdout.strip() == f"anonymous|{LOAD_TEST}: status 🔲 TODO -> ✅ DONE"
 
 
 def test_csrf_token_is_required_for_writes(serve):
     w = serve(AuthSettings(allow_edits=True)).client()
     del w.headers["X-CSRF-Token"]
-    r = w.patch(f"/api/actions/{POOL}%233", json={"status": "DONE"})
+    r = w.patch(f"/api/actions/{LOAD_TEST_URL}", json={"status": "DONE"})
     assert r.status_code == 403 and "CSRF" in r.text
 
 
@@ -85,7 +91,7 @@ def test_two_editors_one_change(serve, site):
     results = {}
 
     def edit(name, client, status):
-        results[name] = client.patch(f"/api/actions/{POOL}%234", json={"status": status, "version": version})
+        results[name] = client.patch(f"/api/actions/{ORM_REVIEW_URL}", json={"status": status, "version": version})
 
     threads = [threading.Thread(target=edit, args=("a", a, "DONE")),
                threading.Thread(target=edit, args=("b", b, "WONTFIX"))]
@@ -115,10 +121,10 @@ def test_roles_from_groups(serve):
     viewer = s.client(**{"X-Forwarded-User": "vic", "X-Forwarded-Groups": "support"})
     editor = s.client(**SRE)
     version = editor.get(f"/api/postmortems/{POOL}").json()["version"]
-    assert viewer.patch(f"/api/actions/{POOL}%232", json={"status": "DONE", "version": version}).status_code == 403
-    r = editor.patch(f"/api/actions/{POOL}%232", json={"ticket": "SRE-999", "version": version})
+    assert viewer.patch(f"/api/actions/{RUNBOOK_URL}", json={"status": "DONE", "version": version}).status_code == 403
+    r = editor.patch(f"/api/actions/{RUNBOOK_URL}", json={"ticket": "SRE-999", "version": version})
     assert r.status_code == 200 and r.json()["ticket"] == "SRE-999"
-    assert editor.patch(f"/api/actions/{POOL}%232", json={"status": "maybe later"}).status_code == 400
+    assert editor.patch(f"/api/actions/{RUNBOOK_URL}", json={"status": "maybe later"}).status_code == 400
     assert editor.patch(f"/api/actions/{POOL}%2399", json={"status": "DONE"}).status_code == 400
 
 
@@ -139,7 +145,7 @@ def test_restricted_postmortems_are_invisible_outside_their_groups(serve):
         assert (c.get(f"/postmortems/{SECRET}").status_code == 200) is visible
         assert (c.get(f"/postmortems/{SECRET}/share/engineering").status_code == 200) is visible
         version = c.get(f"/api/postmortems/{POOL}").json()["version"]
-        r = c.patch(f"/api/actions/{SECRET}%231", json={"status": "DONE", "version": version})
+        r = c.patch(f"/api/actions/{SECRET}%23rotate-every-zebracorn-key", json={"status": "DONE", "version": version})
         # The outsider is an editor, yet the item does not exist for them; the insider may only read.
         assert r.status_code == (403 if visible else 404)
 

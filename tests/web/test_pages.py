@@ -10,6 +10,8 @@ import pytest
 from hindsight.web.auth import AuthSettings
 
 POOL = "2025-12-09-database-connection-pool-exhaustion"
+LOAD_TEST = f"{POOL}#add-load-test-with-prod-like-data"
+ORM_REVIEW = f"{POOL}#review-all-orm-eager-loading"
 
 
 @pytest.fixture
@@ -58,14 +60,14 @@ def test_search_and_filter(serve, page):
 def test_changing_a_status_edits_the_file(serve, page, site):
     s = serve(AuthSettings(allow_edits=True))
     page.goto(s.url + "/actions?status=open")
-    row = page.locator("tr", has_text=f"{POOL}#3")
+    row = page.locator("tr", has_text=f"{LOAD_TEST}")
     row.locator("select[name=status]").select_option("DONE")
     row.locator("button").click()
-    page.wait_for_selector(f"tr:has-text('{POOL}#3') >> text=saved")
+    page.wait_for_selector(f"tr:has-text('{LOAD_TEST}') >> text=saved")
     text = (site / "docs" / "incidents" / f"{POOL}.md").read_text(encoding="utf-8")
     assert "| Add load test with prod-like data | @platform | 2025-12-30 | ✅ DONE | PLAT-456 |" in text
     log = subprocess.run(["git", "-C", str(site), "log", "-1", "--format=%s"], capture_output=True, text=True)
-    assert log.stdout.startswith(f"{POOL}#3: status")
+    assert log.stdout.startswith(f"{LOAD_TEST}: status")
 
 
 def test_a_stale_edit_is_refused_and_the_current_value_shown(serve, page, site):
@@ -74,11 +76,11 @@ def test_a_stale_edit_is_refused_and_the_current_value_shown(serve, page, site):
     path = site / "docs" / "incidents" / f"{POOL}.md"
     path.write_text(path.read_text(encoding="utf-8").replace("| 🔲 TODO | BE-789 |", "| 🔄 IN PROGRESS | BE-789 |"),
                     encoding="utf-8")  # someone else edits after the page was loaded
-    row = page.locator("tr", has_text=f"{POOL}#4")
+    row = page.locator("tr", has_text=f"{ORM_REVIEW}")
     row.locator("select[name=status]").select_option("DONE")
     row.locator("button").click()
-    page.wait_for_selector(f"tr:has-text('{POOL}#4') >> text=not saved")
-    assert "its status is now IN PROGRESS" in page.locator("tr", has_text=f"{POOL}#4").inner_text()
+    page.wait_for_selector(f"tr:has-text('{ORM_REVIEW}') >> text=not saved")
+    assert "its status is now IN PROGRESS" in page.locator("tr", has_text=f"{ORM_REVIEW}").inner_text()
     assert "| 🔄 IN PROGRESS | BE-789 |" in path.read_text(encoding="utf-8")
 
 

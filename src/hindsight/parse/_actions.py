@@ -70,6 +70,29 @@ _COMMITMENT = re.compile(r"(?:^|[,;:]\s+)(?:we will|we'll|we intend to|we plan t
                          r"we're going to)\b", re.I)
 
 
+#: Words an item's key is made of, at most, and its longest length.
+KEY_WORDS, KEY_CHARS = 8, 40
+
+
+def key_of(action: str) -> str:
+    """The id of an action item without an ID column: its first words, as lower-case ASCII kebab-case.
+
+    It names the row by what it says, not where it is, so an id copied from an old message either finds
+    the same item or (when the item's words changed) finds nothing; never another item.
+    """
+    import unicodedata
+
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", action)  # a link's words, not its address
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    words = re.findall(r"[a-z0-9]+", text)[:KEY_WORDS]
+    key = ""
+    for w in words:
+        if key and len(key) + 1 + len(w) > KEY_CHARS:
+            break
+        key = f"{key}-{w}" if key else w[:KEY_CHARS]
+    return key
+
+
 @dataclass(slots=True)
 class _Draft:
     action: str
@@ -97,10 +120,15 @@ class ActionReader:
         self.drafts: list[_Draft] = []
 
     def items(self) -> list[ActionItem]:
+        """The items, each with an id that survives rows inserted, deleted or moved around it: the
+        number in the table's ID column, else a slug of the action's words (`#add-connection-alert`)."""
         out: list[ActionItem] = []
         used: set[str] = set()
         for pos, d in enumerate(self.drafts, start=1):
-            n = d.number if d.number and d.number not in used else str(pos)
+            n = d.number if d.number and d.number not in used else key_of(d.action) or str(pos)
+            base, k = n, 2
+            while n in used:
+                n, k = f"{base}-{k}", k + 1
             used.add(n)
             due = _read_due(d.due_text, self.incident)
             if d.due_text and due is None:

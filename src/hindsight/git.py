@@ -6,8 +6,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import WriteError
+
 #: The commands Hindsight runs need nothing but git; its environment is not the server's.
 _PATH = "/usr/bin:/bin:/usr/local/bin"
+_PORTAL = ("Hindsight portal", "hindsight@localhost")
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,24 +19,54 @@ class Author:
     email: str
 
     @classmethod
-    def of(cls, user: str) -> Author:
-        """An author for a signed-in user: their address when the name is one, else `<name>@users.hindsight`."""
+    def of(cls, user: str) -> Author | None:
+        """The author of a signed-in user's commit: their address when the name is one, else
+        `<name>@users.hindsight`; None for the anonymous user of a portal without sign-in, whose
+        commits carry the repository's own git identity."""
+        if user == "anonymous":
+            return None
         return cls(user, user if "@" in user else f"{user}@users.hindsight")
+
+
+def _git(path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(path.parent), *args], capture_output=True, text=True,
+                          env={"PATH": _PATH, "HOME": str(Path.home()), **(env or {})})
 
 
 def work_tree(path: Path) -> Path | None:
     """The top of the git work tree holding `path`, or None when it is not in one."""
-    r = subprocess.run(["git", "-C", str(path.parent), "rev-parse", "--show-toplevel"], capture_output=True,
-                       text=True, env={"PATH": _PATH})
+    r = _git(path, "rev-parse", "--show-toplevel")
     return Path(r.stdout.strip()) if r.returncode == 0 and r.stdout.strip() else None
 
 
-def commit(path: Path, author: Author, message: str) -> bool:
-    """Commit one file as `author` (the portal is the committer); False when it is not in a git work tree."""
+def uncommitted(path: Path) -> bool:
+    """Whether the file has changes git has not committed (or is not committed at all)."""
+    r = _git(path, "status", "--porcelain", "--", path.name)
+    return r.returncode != 0 or bool(r.stdout.strip())
+
+
+def _identity(path: Path) -> tuple[str, str]:
+    name = _git(path, "config", "user.name").stdout.strip()
+    email = _git(path, "config", "user.email").stdout.strip()
+    return (name, email) if name and email else _PORTAL
+
+
+def commit(path: Path, author: Author | None, message: str) -> bool:
+    """Commit one file, as `author` (the repository's identity when None), with the portal as committer
+    for a named author. False when the file is not in a git work tree; `WriteError` when git refuses,
+    with the file unstaged again."""
     if work_tree(path) is None:
         return False
-    env = {"GIT_COMMITTER_NAME": "Hindsight portal", "GIT_COMMITTER_EMAIL": "hindsight@localhost", "PATH": _PATH}
-    subprocess.run(["git", "-C", str(path.parent), "add", "--", str(path)], capture_output=True, env=env)
-    subprocess.run(["git", "-C", str(path.parent), "commit", "-q", "-m", message,
-                    f"--author={author.name} <{author.email}>", "--", str(path)], capture_output=True, env=env)
+    own = _identity(path)
+    committer = _PORTAL if author is not None else own
+    name, email = (author.name, author.email) if author is not None else own
+    env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": committer[0],
+           "GIT_COMMITTER_EMAIL": committer[1]}
+    added = _git(path, "add", "--", path.name, env=env)
+    done = _git(path, "commit", "-q", "-m", message, "--", path.name, env=env) if added.returncode == 0 else added
+    if done.returncode != 0:
+        _git(path, "reset", "-q", "--", path.name)
+        why = (done.stderr or done.stdout).strip().splitlines()
+        raise WriteError(f"git did not commit the change ({why[-1] if why else 'no reason given'})",
+                         path=path.name)
     return True

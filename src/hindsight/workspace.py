@@ -390,6 +390,11 @@ class Workspace:
         return lib.share(doc.pm, doc.text, audience, fmt, self.config, link, allow_restricted=allow_restricted)
 
     # -- edits -----------------------------------------------------------------------------------------
+    def editable_file(self, viewer: Viewer, ref: str | Path) -> Path:
+        """The file of a postmortem the viewer may change: `NotFoundError` when they may not see it,
+        `RefusedError` when they may see it but not edit."""
+        return self._editable(viewer, ref)
+
     def _editable(self, viewer: Viewer, ref: str | Path) -> Path:
         if not viewer.can_edit:
             # Refused only once the postmortem is known to be visible: otherwise it does not exist.

@@ -66,14 +66,18 @@ def test_auth_none_is_read_only_unless_edits_are_allowed(serve, site):
     version = c.get(f"/api/postmortems/{POOL}").json()["version"]
     r = c.patch(f"/api/actions/{LOAD_TEST_URL}", json={"status": "DONE", "version": version})
     assert r.status_code == 403
+    for key, value in (("user.name", "Repo Owner"), ("user.email", "owner@example.com")):
+        subprocess.run(["git", "-C", str(site), "config", key, value], check=True)
     w = serve(AuthSettings(allow_edits=True)).client()
     r = w.patch(f"/api/actions/{LOAD_TEST_URL}", json={"status": "DONE", "version": version})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "DONE"
     text = (site / "docs" / "incidents" / f"{POOL}.md").read_text(encoding="utf-8")
     assert "| Add load test with prod-like data | @platform | 2025-12-30 | ✅ DONE | PLAT-456 |" in text
-    log = subprocess.run(["git", "-C", str(site), "log", "-1", "--format=%an|%s"], capture_output=True, text=True)
-    assert log.stdout.strip() == f"anonymous|{LOAD_TEST}: status 🔲 TODO -> ✅ DONE"
+    log = subprocess.run(["git", "-C", str(site), "log", "-1", "--format=%an <%ae>|%s"], capture_output=True,
+                         text=True)
+    # Without sign-in there is nobody to name: the commit is the repository's own git identity's.
+    assert log.stdout.strip() == f"Repo Owner <owner@example.com>|{LOAD_TEST}: status 🔲 TODO -> ✅ DONE"
 
 
 def test_csrf_token_is_required_for_writes(serve):

@@ -443,19 +443,22 @@ def status(ctx: click.Context, today, fmt, fail_on_late, directory, groups) -> N
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("new_status", metavar="STATUS")
 @click.option("--today", callback=_date, help="The date recorded for the transition (default: today).")
+@click.option("--force", is_flag=True, help="Move to any status: skip steps, go back, or complete with open items.")
 @_errors
-def status_set(file: Path, new_status: str, today) -> None:
+def status_set(file: Path, new_status: str, today, force: bool) -> None:
     """Move a postmortem to a new status and record the date in its front matter.
 
     Draft -> drafted, In Review -> reviewed, Published -> published,
     Complete -> completed. Front matter is created when absent; the body is
-    left as it was except the Status line.
+    left as it was except the Status line. The lifecycle moves one step at a
+    time, and to Complete only when every action item is closed; --force
+    moves anyway.
 
     Example: hindsight status set docs/incidents/2025-12-09-db-pool.md "In Review"
     """
     from .access import Viewer
 
-    _, changes = _workspace().set_status(Viewer.local(), file, new_status, today or dt.date.today())
+    _, changes = _workspace().set_status(Viewer.local(), file, new_status, today or dt.date.today(), force=force)
     for c in changes:
         click.echo(f"{_display(file)}:{c.line}: {c.field}: {c.before or '(none)'} -> {c.after}")
 

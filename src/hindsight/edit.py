@@ -21,7 +21,7 @@ from .errors import ConflictError, InputError, NotFoundError, WriteError
 from .model import ActionItem, CellSpan, Postmortem
 from .parse import decode, parse, read_bytes
 from .standard import ACTION_STATUSES, STATUS_EMOJI, read_status, status_label
-from .text import TextEdit, apply, split_lines
+from .text import TextEdit, apply, line_ending, split_lines
 
 #: Front-matter key recording when a postmortem entered each status of the default lifecycle.
 TRANSITION_KEYS = {"draft": "drafted", "in review": "reviewed", "published": "published", "complete": "completed"}
@@ -214,12 +214,48 @@ def transition_key(status: str) -> str:
     return TRANSITION_KEYS.get(low) or re.sub(r"[^a-z0-9]+", "_", low).strip("_")
 
 
+def check_transition(pm: Postmortem, canon: str, statuses: list[str]) -> str | None:
+    """Why moving the postmortem to `canon` is not the lifecycle's next step, or None when it is.
+
+    The lifecycle moves one step at a time (Draft, In Review, Published, Complete), and only to its
+    last step once every action item is closed.
+    """
+    low = [s.lower() for s in statuses]
+    target = low.index(canon.lower())
+    current = (pm.status or "").strip().lower()
+    if current not in low:
+        if target != 0:
+            where = f"`{pm.status}` is not a step of the lifecycle" if pm.status else "it has no status yet"
+            return f"{where}; a postmortem starts at {statuses[0]}"
+    else:
+        at = low.index(current)
+        if target == at:
+            return f"it is already {statuses[at]}"
+        if target < at:
+            return f"{statuses[target]} comes before {statuses[at]}: the lifecycle does not go back"
+        if target > at + 1:
+            return f"after {statuses[at]} comes {statuses[at + 1]}, not {statuses[target]}"
+    if target == len(statuses) - 1 and pm.open_action_items:
+        n = len(pm.open_action_items)
+        return f"{n} action item{'s are' if n != 1 else ' is'} still open; {statuses[target]} means every one is closed"
+    return None
+
+
 def plan_status(text: str, pm: Postmortem, status: str, statuses: list[str],
-                today: dt.date) -> tuple[list[TextEdit], list[Change]]:
+                today: dt.date, *, force: bool = False) -> tuple[list[TextEdit], list[Change]]:
     canon = next((s for s in statuses if s.lower() == status.strip().lower()), None)
     if canon is None:
         raise InputError(f"`{status}` is not a postmortem status; use one of {', '.join(statuses)}")
+    if not text.strip():
+        raise InputError("the file is empty: there is no postmortem to move; write one with `hindsight new`")
     lines = split_lines(text)
+    if lines and lines[0].strip() in ("---", "+++") and pm.spans.get("front_matter") is None:
+        raise InputError(f"the front matter opened on line 1 never closes; add the closing `{lines[0].strip()}` "
+                         "line, then try again")
+    why = check_transition(pm, canon, statuses)
+    if why is not None and not force:
+        raise InputError(f"cannot move the postmortem to {canon}: {why}. Pass --force to do it anyway")
+    eol = line_ending(text)
     edits: list[TextEdit] = []
     changes: list[Change] = []
     # The **Status:** line, or a new one after the last metadata line.
@@ -239,7 +275,7 @@ def plan_status(text: str, pm: Postmortem, status: str, statuses: list[str],
             after = pm.spans["title"].line if "title" in pm.spans and (fm is None or pm.spans["title"].line >
                                                                          fm.end_line) else 0
         if after:
-            edits.append(TextEdit(after + 1, 0, after + 1, 0, f"**Status:** {canon}\n"))
+            edits.append(TextEdit(after + 1, 0, after + 1, 0, f"**Status:** {canon}{eol}"))
             changes.append(Change("status", "", canon, after + 1))
     # The date of the transition, in front matter.
     key = transition_key(canon)
@@ -256,20 +292,20 @@ def plan_status(text: str, pm: Postmortem, status: str, statuses: list[str],
             edits.append(TextEdit(found, 0, found, len(lines[found - 1]), entry))
             changes.append(Change(key, lines[found - 1], entry, found))
         else:
-            edits.append(TextEdit(fm.end_line, 0, fm.end_line, 0, entry + "\n"))
+            edits.append(TextEdit(fm.end_line, 0, fm.end_line, 0, entry + eol))
             changes.append(Change(key, "", entry, fm.end_line))
     else:
-        edits.append(TextEdit(1, 0, 1, 0, f"---\n{key}: {stamp}\n---\n"))
+        edits.append(TextEdit(1, 0, 1, 0, f"---{eol}{key}: {stamp}{eol}---{eol}"))
         changes.append(Change(key, "", f"{key}: {stamp}", 1))
     return edits, changes
 
 
 def set_status(path: Path, status: str, *, statuses: list[str], today: dt.date | None = None,
-               expected_version: str | None = None, shown: str | None = None) -> list[Change]:
+               expected_version: str | None = None, shown: str | None = None, force: bool = False) -> list[Change]:
     """Set a postmortem's status and record the date of the transition in its front matter."""
     shown = shown or str(path)
     data, text = _read_for_edit(path, expected_version, shown)
     pm = parse(text, path=shown)
-    edits, changes = plan_status(text, pm, status, statuses, today or dt.date.today())
+    edits, changes = plan_status(text, pm, status, statuses, today or dt.date.today(), force=force)
     replace_text(path, apply(text, edits), expected=data, bom=data.startswith(b"\xef\xbb\xbf"), shown=shown)
     return changes

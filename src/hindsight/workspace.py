@@ -419,13 +419,14 @@ class Workspace:
         return file, changes
 
     def set_status(self, viewer: Viewer, ref: str | Path, status: str, today: dt.date, *,
-                   expected_version: str | None = None) -> tuple[Path, list[Change]]:
+                   expected_version: str | None = None, force: bool = False) -> tuple[Path, list[Change]]:
+        """Move a postmortem to the next status of the lifecycle (any status with `force`)."""
         from .edit import set_status
 
         file = self._editable(viewer, ref)
         doc = self.document(viewer, file, today)
         changes = set_status(file, status, statuses=list(self.policy.statuses), today=today,
-                             expected_version=expected_version, shown=doc.path)
+                             expected_version=expected_version, shown=doc.path, force=force)
         self.refresh(force=True)
         return file, changes
 

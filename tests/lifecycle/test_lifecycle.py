@@ -96,10 +96,11 @@ def test_status_set_creates_front_matter_and_leaves_the_body(tmp_path, monkeypat
     path.write_bytes(body.encode())
     assert cli("status", "set", str(path), "In Review", "--today", "2025-12-12").exit_code == 0
     data = path.read_bytes().decode()
-    assert data == "---\nreviewed: 2025-12-12\n---\n" + body.replace("Draft", "In Review")
+    assert data == "---\r\nreviewed: 2025-12-12\r\n---\r\n" + body.replace("Draft", "In Review")  # CRLF kept
     toml = tmp_path / "2025-12-10-y.md"
     toml.write_text('+++\ntitle = "Y"\n+++\n# Incident: Y\n\n**Status:** Draft\n', encoding="utf-8")
-    cli("status", "set", str(toml), "complete", "--today", "2025-12-20")
+    assert cli("status", "set", str(toml), "complete", "--today", "2025-12-20").exit_code == 2  # skips two steps
+    assert cli("status", "set", str(toml), "complete", "--today", "2025-12-20", "--force").exit_code == 0
     assert toml.read_text(encoding="utf-8").startswith('+++\ntitle = "Y"\ncompleted = 2025-12-20\n+++\n')
 
 

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from hindsight.cli import main
 
 BODY = ("# Incident: X{eol}{eol}**Date:** 2025-12-09{eol}**Status:** {status}{eol}{eol}## Action Items{eol}{eol}"
-        "| Action | Owner | Due Date | Status |{eol}|---|---|---|---|{eol}| Add alert | @a | 2025-12-16 | {item} |{eol}")
+        "| Action | Owner | Due Date | Status |{eol}|---|---|---|---|{eol}"
+        "| Add alert | @a | 2025-12-16 | {item} |{eol}")
 
 
 def status_set(path, status, *extra):

@@ -139,8 +139,12 @@ def plan_action(text: str, pm: Postmortem, item_id: str, *, status: str | None =
         if value is None:
             continue
         if field_name not in item.cells:
+            short = any(d.code == "ragged-table-row" and d.line == item.line for d in pm.diagnostics)
+            if short:
+                raise InputError(f"the row of {item.id} (line {item.line}) has fewer cells than the table's header, "
+                                 f"so it has no {field_name.title()} cell; add the missing cells to the row first")
             raise InputError(f"the action-item table of {pm.path} has no {field_name.title()} column; add one "
-                                 "to the table first")
+                             "to the table first")
         if field_name == "status":
             old = item.status_text or ""
             emoji = any(e in old for e in STATUS_EMOJI.values()) or not old.strip()

@@ -208,6 +208,7 @@ class _Parser:
         fm_span = self.spans.get("front_matter")
         classification, doubts = _access.read(fm, self.front_ok, fm_span.line if fm_span else None, self.lines)
         self.diagnostics.extend(doubts)
+        self._tables_without_delimiter()
         if not stated and reader.zones:
             tz = reader.zones[0]  # the zone the timeline states is the document's
         pm = Postmortem(
@@ -241,6 +242,24 @@ class _Parser:
         return pm
 
     # -- front matter, title, metadata --------------------------------------------------------------
+    def _tables_without_delimiter(self) -> None:
+        """Rows of pipes with no delimiter row under the first: Markdown shows them as text, not a table."""
+        run: list[Line] = []
+        for ln in [*self.lines, None]:
+            piped = ln is not None and ln.kind == "text" and ln.text.strip().startswith("|") and \
+                ln.text.strip().endswith("|") and ln.text.count("|") >= 3
+            if piped:
+                run.append(ln)
+                continue
+            if len(run) >= 2:
+                cells = run[0].text.strip().strip("|").count("|") + 1
+                self.diagnostics.append(Diagnostic(
+                    severity="error", code="table-without-delimiter", line=run[0].no,
+                    message=f"lines {run[0].no}-{run[-1].no} look like a table but have no delimiter row under "
+                            f"the header, so Markdown shows them as text and Hindsight cannot read them; add "
+                            f"`|{'---|' * cells}` after line {run[0].no}"))
+            run = []
+
     def _front_matter(self) -> dict[str, Any]:
         self.front_ok = True
         fm = self.sc.front_matter

@@ -20,6 +20,7 @@ _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 _LIST = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*)|[ \t]*$)")
 _HR = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _DELIM_CELL = re.compile(r"^\s*:?-+:?\s*$")
+_COMMENTS = re.compile(r"<!--.*?-->")
 _REFDEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 
 
@@ -250,8 +251,8 @@ def _cells_between(text: str, pipes: list[int]) -> list[tuple[int, int]]:
             spans.append((right, right))
     if pipes and not text[: pipes[0]].strip():
         spans.pop(0)  # the row opens with a pipe
-    if pipes and len(spans) > 1 and not text[pipes[-1] + 1:].strip():
-        spans.pop()  # the row closes with a pipe
+    if pipes and len(spans) > 1 and not _COMMENTS.sub("", text[pipes[-1] + 1:]).strip():
+        spans.pop()  # the row closes with a pipe (and perhaps a comment after it, such as a suppression)
     return spans
 
 

@@ -1,3 +1,3 @@
 """The rules, grouped by what they look at; importing this package registers them all."""
 
-from . import access, actions, content, document, language, process  # noqa: F401
+from . import access, actions, content, document, language, markup, process  # noqa: F401

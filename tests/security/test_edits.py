@@ -157,12 +157,11 @@ def test_an_edit_changes_only_its_cell_whatever_line_breaks_the_document_holds(d
 def test_a_table_without_its_delimiter_row_and_a_short_row_are_named_for_what_they_are(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "2026-01-02-x.md"
-    path.write_text("# Incident: X\n\n**Date:** 2026-01-02\n\n## Action Items\n\n| Action | Owner | Due Date | Status |\n"
-                    "| Add alert | @a | 2026-01-05 | TODO |\n", encoding="utf-8")
+    head = "# Incident: X\n\n**Date:** 2026-01-02\n\n## Action Items\n\n| Action | Owner | Due Date | Status |\n"
+    path.write_text(head + "| Add alert | @a | 2026-01-05 | TODO |\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["check", str(path), "--select", "HS113"])
     assert r.exit_code == 1 and "no delimiter row" in r.stdout and "`|---|---|---|---|` after line 7" in r.stdout
-    path.write_text("# Incident: X\n\n**Date:** 2026-01-02\n\n## Action Items\n\n| Action | Owner | Due Date | Status |\n"
-                    "|---|---|---|---|\n| Fix the alert | @b |\n", encoding="utf-8")
+    path.write_text(head + "|---|---|---|---|\n| Fix the alert | @b |\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["actions", "set", "2026-01-02-x#fix-the-alert", "DONE", "--dir", str(tmp_path)])
     assert r.exit_code == 2 and "has fewer cells than the table's header" in r.stderr
     r = CliRunner().invoke(main, ["check", str(path), "--select", "HS113"])

@@ -12,6 +12,18 @@ from .errors import ConflictError, WriteError
 _EXISTS = "already exists; choose another title or date, or edit the existing file"
 
 
+def new_file_mode() -> int:
+    """The mode a new file gets (0o666 less the umask), as any other program would create it: the
+    temporary file a write is staged in is 0o600 whatever the umask."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            umask = next(int(ln.split()[1], 8) for ln in f if ln.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError):
+        umask = os.umask(0o022)
+        os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _stage(path: Path, data: bytes, place: Callable[[str], None], shown: str | None = None) -> None:
     """Write `data` to a temporary file beside `path`, flushed to disk, then let `place` put it there.
 
@@ -58,6 +70,7 @@ def create_new(path: Path, text: str) -> None:
     data = text.encode("utf-8")
 
     def place(tmp: str) -> None:
+        os.chmod(tmp, new_file_mode())
         try:
             os.link(tmp, path)
         except FileExistsError:
@@ -101,7 +114,12 @@ def replace_text(path: Path, text: str, *, expected: bytes, bom: bool = False, s
 def write_file(path: Path, data: bytes) -> None:
     """Write an output file (an invite, a report) atomically, replacing any previous one."""
     _mkdir(path.parent)
-    _stage(path, data, lambda tmp: os.replace(tmp, path))
+
+    def place(tmp: str) -> None:
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else new_file_mode())
+        os.replace(tmp, path)
+
+    _stage(path, data, place)
 
 
 def private_dir(folder: Path) -> Path:

@@ -73,7 +73,7 @@ def markdown(pm: Postmortem, *, when: dt.datetime | None = None, attendees: list
 
 
 def slot(pm: Postmortem, policy: Policy, today: dt.date, *, time: str = "10:00",
-         timezone: str = "UTC") -> tuple[dt.datetime, bool]:
+         timezone: str = "UTC", now: dt.datetime | None = None) -> tuple[dt.datetime, bool]:
     """The meeting's start: the first working day inside the review window, not before today.
 
     Returns (start, inside_window); when the window has passed, the next working day, outside it.
@@ -95,13 +95,20 @@ def slot(pm: Postmortem, policy: Policy, today: dt.date, *, time: str = "10:00",
     first = policy.add_days(end.date(), policy.review_window[0])
     last = policy.add_days(end.date(), policy.review_window[1])
     day = max(first, today)
-    while day.weekday() >= 5:
+    # Never in the past: when today's meeting time has gone by, the next working day.
+    now = now or dt.datetime.now(dt.timezone.utc)
+    while day.weekday() >= 5 or dt.datetime.combine(day, at, tz) <= now:
         day += dt.timedelta(days=1)
     return dt.datetime.combine(day, at, tz), day <= last
 
 
-def ics(pm: Postmortem, start: dt.datetime, *, attendees: list[str], description: str) -> bytes:
-    """An iCalendar invite (RFC 5545) for the review meeting."""
+def ics(pm: Postmortem, start: dt.datetime, *, attendees: list[str], description: str,
+        organizer: str | None = None) -> bytes:
+    """The review meeting as iCalendar (RFC 5545).
+
+    With an organizer, an invitation (METHOD:REQUEST, which RFC 5546 requires to name its ORGANIZER);
+    without one, an event to import into a calendar (METHOD:PUBLISH).
+    """
     import hashlib
 
     from icalendar import Calendar, Event, vCalAddress, vText
@@ -109,7 +116,7 @@ def ics(pm: Postmortem, start: dt.datetime, *, attendees: list[str], description
     cal = Calendar()
     cal.add("prodid", "-//Hindsight//postmortem review//EN")
     cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
+    cal.add("method", "REQUEST" if organizer else "PUBLISH")
     ev = Event()
     key = f"{pm.path or pm.title}|{start.isoformat()}"
     ev.add("uid", hashlib.sha1(key.encode()).hexdigest() + "@hindsight")
@@ -118,6 +125,10 @@ def ics(pm: Postmortem, start: dt.datetime, *, attendees: list[str], description
     ev.add("dtend", start + dt.timedelta(minutes=duration_minutes(pm)))
     ev.add("dtstamp", dt.datetime.now(dt.timezone.utc))
     ev.add("description", description)
+    if organizer:
+        who = vCalAddress(organizer if organizer.lower().startswith("mailto:") else f"mailto:{organizer}")
+        who.params["CN"] = vText(organizer.removeprefix("mailto:").split("@")[0])
+        ev.add("organizer", who, encode=0)
     for a in attendees:
         addr = vCalAddress(a if a.lower().startswith("mailto:") else f"mailto:{a}")
         addr.params["ROLE"] = vText("REQ-PARTICIPANT")

@@ -500,15 +500,17 @@ def register_add(date_, title, severity, resolved_at, postmortem, id_) -> None:
 @click.option("--ics", "ics_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write an iCalendar invite to this file.")
 @click.option("--attendee", "attendees", multiple=True, help="Invitee e-mail (repeatable; default: config).")
-@click.option("--today", callback=_date, help="Schedule no earlier than this date (default: today).")
+@click.option("--organizer", help="Organiser's e-mail: makes the file an invitation (default: meeting_organizer).")
+@click.option("--today", callback=_date, help="Schedule no earlier than this date (default: today, from now on).")
 @_groups
 @_errors
-def agenda(file: Path, ics_path: Path | None, attendees: tuple[str, ...], today, groups) -> None:
+def agenda(file: Path, ics_path: Path | None, attendees: tuple[str, ...], organizer, today, groups) -> None:
     """Print the review meeting's agenda, filled from the postmortem; optionally an invite.
 
     The standard's time boxes (5/15/15/10/5 minutes), attendee roles and
     30-60 minutes. The invite is on the first working day inside the 3-5 day
-    window after the incident.
+    window after the incident, never in the past. With an organizer it is an
+    invitation (METHOD:REQUEST); without, an event to import (PUBLISH).
 
     Example: hindsight agenda docs/incidents/2025-12-09-db-pool.md --ics review.ics --attendee sre@example.com
     """
@@ -521,16 +523,20 @@ def agenda(file: Path, ics_path: Path | None, attendees: tuple[str, ...], today,
     people = list(attendees) or config.get("attendees")
     when = None
     if ics_path is not None:
+        # With --today, the day as a whole is ahead; without, from this minute on.
+        now = dt.datetime.combine(today, dt.time.min, dt.timezone.utc) if today else None
         when, inside = lib.slot(pm, policy, today or dt.date.today(), time=config.get("meeting_time"),
-                                timezone=config.get("meeting_timezone"))
+                                timezone=config.get("meeting_timezone"), now=now)
         if not inside:
             click.echo(f"hindsight: the {policy.review_window[0]}-{policy.review_window[1]} day review window has "
                        f"passed; scheduled for the next working day, {when:%Y-%m-%d}", err=True)
     text = lib.markdown(pm, when=when, attendees=people)
     click.echo(text, nl=False)
     if ics_path is not None:
-        write_file(ics_path, lib.ics(pm, when, attendees=people, description=text))
-        click.echo(f"hindsight: wrote {_display(ics_path)} ({when:%A %Y-%m-%d %H:%M %Z})", err=True)
+        organizer = organizer or config.get("meeting_organizer") or None
+        write_file(ics_path, lib.ics(pm, when, attendees=people, description=text, organizer=organizer))
+        kind = "an invitation" if organizer else "an event to import (give --organizer to send an invitation)"
+        click.echo(f"hindsight: wrote {_display(ics_path)}, {kind} ({when:%A %Y-%m-%d %H:%M %Z})", err=True)
 
 
 # -- sharing and the monthly review --------------------------------------------------------------------

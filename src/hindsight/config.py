@@ -63,6 +63,9 @@ OPTIONS: tuple[Option, ...] = (
                                   "addresses.", str),
     Option("meeting_time", str, "10:00", "Time of day (HH:MM) for the review meeting invite."),
     Option("meeting_timezone", str, "UTC", "Time zone of the review meeting invite (`UTC`, `Europe/Oslo`…)."),
+    Option("meeting_organizer", str, "", "E-mail address that organises the review meeting: with one, "
+                                         "`hindsight agenda --ics` writes an invitation; without, an event to "
+                                         "import."),
     Option("public_domains", list, [], "Domains that may appear on the status page (`example.com` allows "
                                        "`status.example.com`); every other host name and URL is removed.", str),
     Option("share_base_url", str, "", "Where the postmortems can be read (a repository or portal URL); shared "

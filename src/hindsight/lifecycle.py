@@ -73,21 +73,28 @@ class Policy:
         )
 
     def add_days(self, start: dt.date, days: int) -> dt.date:
-        """`days` after `start`, counting only Monday to Friday when the policy says business days."""
-        if not self.business_days:
-            return start + dt.timedelta(days=days)
-        d = start
-        while days > 0:
-            d += dt.timedelta(days=1)
-            if d.weekday() < 5:
-                days -= 1
-        return d
+        """`days` after `start`, counting only Monday to Friday when the policy says business days (the
+        last day of the calendar at the most: a postmortem dated 9999-12-31 has its deadlines then)."""
+        try:
+            if not self.business_days:
+                return start + dt.timedelta(days=days)
+            d = start
+            while days > 0:
+                d += dt.timedelta(days=1)
+                if d.weekday() < 5:
+                    days -= 1
+            return d
+        except OverflowError:
+            return dt.date.max
 
     def add_hours(self, start: dt.datetime, hours: int) -> dt.datetime:
-        if not self.business_days:
-            return start + dt.timedelta(hours=hours)
-        whole, rest = divmod(hours, 24)
-        return dt.datetime.combine(self.add_days(start.date(), whole), start.timetz()) + dt.timedelta(hours=rest)
+        try:
+            if not self.business_days:
+                return start + dt.timedelta(hours=hours)
+            whole, rest = divmod(hours, 24)
+            return dt.datetime.combine(self.add_days(start.date(), whole), start.timetz()) + dt.timedelta(hours=rest)
+        except OverflowError:
+            return dt.datetime.combine(dt.date.max, dt.time(23, 59), start.tzinfo)
 
 
 def incident_end(pm: Assessable) -> dt.datetime | None:

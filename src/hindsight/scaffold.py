@@ -15,6 +15,8 @@ from .parse.when import duration_text
 from .standard import SEVERITIES
 
 MAX_SLUG = 60
+#: The years a new postmortem's incident can be in.
+MIN_YEAR, MAX_YEAR = 1970, 2999
 
 
 def slugify(title: str) -> str:
@@ -74,6 +76,9 @@ def new_postmortem(title: str, directory: Path, *, date: dt.date | None = None, 
     portal never says whether a postmortem it may not show exists.
     """
     date = date or dt.date.today()
+    if not MIN_YEAR <= date.year <= MAX_YEAR:
+        raise InputError(f"{date.isoformat()} is not a date an incident can have happened; give a date between "
+                         f"{MIN_YEAR} and {MAX_YEAR}")
     text = render_new(title, date=date, severity=severity, author=author, start=start, end=end)
     slug = slugify(title)
     if not slug:

@@ -16,6 +16,7 @@ portal's JSON are the same by construction (and `tests/test_parity.py` checks).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -44,6 +45,9 @@ PAGE_SIZE = 25
 #: The most postmortems a list page may skip (a larger page number is refused, not scanned).
 MAX_PAGE = 10_000
 SORTS = ("date", "relevance", "oldest", "severity", "title")
+#: The longest search or filter text taken; words past the index's limit are not searched for.
+MAX_QUERY = 1000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,10 @@ class PostmortemQuery:
     def __post_init__(self) -> None:
         for name in ("q", "severity", "status", "tag"):
             value = getattr(self, name)
+            if value and len(value) > MAX_QUERY:
+                raise InputError(f"the {'search' if name == 'q' else name} is {len(value)} characters long; "
+                                 f"give at most {MAX_QUERY}")
+            value = _CONTROL.sub(" ", value) if value else value
             object.__setattr__(self, name, " ".join(value.split()) if value and value.strip() else None)
         if self.sort not in SORTS:
             raise InputError(f"`{self.sort}` is not an order; use one of {', '.join(SORTS)}")

@@ -746,13 +746,26 @@ def _metric(name: str, value: str, line: int) -> ImpactMetric:
                         line=line, end_line=line)
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _jsonable(value: Any) -> Any:
+    """Front matter as JSON can hold it: text without lone surrogates (a YAML `"\\ud800"` escape makes
+    one, and no file or page can show it), no NaN or infinity, keys as strings."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {_text(str(k)): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, (int, float, bool)) or value is None:
         return value
-    return str(value)
+    return _text(str(value))
+
+
+def _text(s: str) -> str:
+    return _SURROGATE.sub("\ufffd", s) if _SURROGATE.search(s) else s

@@ -63,7 +63,9 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
     if refresh_seconds > 0:
         store.watch(refresh_seconds)  # requests never wait for a folder scan
     portal = Portal(workspace, auth or AuthSettings(), refresh_seconds=refresh_seconds, today=today)
-    app = FastAPI(title="Hindsight", version="0.1.0", docs_url="/api/docs", openapi_url="/api/openapi.json",
+    # FastAPI's own docs page loads Swagger UI from a CDN, which the portal's CSP (rightly) refuses: the
+    # portal draws its own from the OpenAPI document instead.
+    app = FastAPI(title="Hindsight", version="0.1.0", docs_url=None, openapi_url="/api/openapi.json",
                   redoc_url=None, description="Postmortems as code: the same data as the pages and the CLI.")
     app.state.portal = portal
     security.install(app, portal)
@@ -84,6 +86,16 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
         return _error(request, error.status_code, str(error.detail))
+
+    @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
+    def api_docs(request: Request) -> Response:
+        spec = app.openapi()
+        routes = [{"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                   "description": op.get("description", ""),
+                   "params": [(p["name"], p.get("in", ""), p.get("required", False)) for p in op.get("parameters", [])],
+                   "body": "requestBody" in op}
+                  for path, ops in spec["paths"].items() for method, op in ops.items()]
+        return portal.render("api_docs.html.j2", request, routes=routes, spec=spec)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:

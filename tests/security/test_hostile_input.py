@@ -18,7 +18,8 @@ from .conftest import header_auth
 
 POOL = "2025-12-09-database-connection-pool-exhaustion"
 SRE = {"X-Forwarded-User": "alice", "X-Forwarded-Groups": "sre"}
-SURROGATE = '---\ntitle: "Broken \\ud800 title"\nowner: "\\udfff"\nratio: .nan\n---\n\n**Date:** 2026-03-02\n\n## Summary\n\nX.\n'
+SURROGATE = ('---\ntitle: "Broken \\ud800 title"\nowner: "\\udfff"\nratio: .nan\n---\n\n'
+             "**Date:** 2026-03-02\n\n## Summary\n\nX.\n")
 FAR = "# Incident: Far future\n\n**Date:** 9999-12-31\n**Severity:** P0\n**Status:** Draft\n"
 
 

@@ -241,23 +241,34 @@ def status_page(pm: Postmortem, config: Config) -> str:
     if pm.restricted:
         raise RefusedError("this postmortem is restricted; it cannot be shared on the status page", path=pm.path)
     r = Redactor.from_config(config)
+    # Only what the document says, and only what a customer may read: a section with nothing to say is
+    # left out, never filled with a sentence the document does not support.
+    happened = r.clean(_plain(pm.summary.split("\n\n")[0])) if pm.summary else ""
+    if not happened:
+        raise InputError("this postmortem has nothing the status page can say: its summary is empty, or every "
+                         "sentence of it names a person, a ticket or money. Write a summary a customer may read "
+                         "(what happened, to whom, for how long) and share it again", path=pm.path)
     when = ""
     if pm.start and pm.end:
         when = f"{pm.start:%B %-d, %Y, %H:%M} to {pm.end:%H:%M} {pm.timezone}"
     elif pm.date:
         when = f"{pm.date:%B %-d, %Y}"
-    out = [f"## {_plain(r.clean(pm.title or 'Service disruption'))}", "", "**Status:** Resolved"]
+    title = r.sentence(_plain(pm.title or "")) or (f"Incident on {pm.date:%B %-d, %Y}" if pm.date else "Incident")
+    out = [f"## {title}", "", "**Status:** Resolved"]
     if when:
-        out.append(f"**When:** {when} ({_duration(pm)})")
-    out += ["", "### What happened", "", _plain(r.clean(pm.summary.split("\n\n")[0])) if pm.summary else
-            "We experienced a service disruption.", "", "### Impact", ""]
-    impact = [m for m in pm.impact if m.key in ("users_affected", "requests_failed", "error_rate")]
-    out += [f"- {m.metric}: {r.clean(m.value)}" for m in impact] or ["- Some customers were affected."]
-    out += ["", "### What we are doing", ""]
-    actions = [_plain(r.clean(a.action)) for a in pm.action_items if a.status != "WONTFIX"]
-    out += [f"- {a}" for a in actions if a] or ["- We are reviewing the incident and will share improvements."]
+        out.append(f"**When:** {when}" + (f" ({_duration(pm)})" if pm.duration_minutes is not None else ""))
+    out += ["", "### What happened", "", happened]
+    impact = [(m.metric, r.value(m.value)) for m in pm.impact
+              if m.key in ("users_affected", "requests_failed", "error_rate")]
+    impact = [(k, v) for k, v in impact if v]
+    if impact:
+        out += ["", "### Impact", ""] + [f"- {k}: {v}" for k, v in impact]
+    actions = [r.sentence(_plain(a.action)) for a in pm.action_items if a.status != "WONTFIX"]
+    actions = [a for a in actions if a]
+    if actions:
+        out += ["", "### What we are doing", ""] + [f"- {a}" for a in actions]
     out += ["", "We apologise for the disruption."]
-    return "\n".join(line for line in out) + "\n"
+    return "\n".join(out) + "\n"
 
 
 def share(pm: Postmortem, text: str, audience: str, fmt: str | None, config: Config,

@@ -59,6 +59,11 @@ class ActionQuery:
             value = getattr(self, name)
             object.__setattr__(self, name, value.strip() if value and value.strip() else None)
 
+    @property
+    def file_id(self) -> str | None:
+        """The postmortem `file` names, by its id or its file name (the id is the name without `.md`)."""
+        return PurePosixPath(self.file).name.removesuffix(".md") if self.file else None
+
     def matches(self, a: ActionRow, today: dt.date) -> bool:
         if self.owner and (a.owner or "").lstrip("@").lower() != self.owner.lstrip("@").lower():
             return False
@@ -74,11 +79,7 @@ class ActionQuery:
             return False
         if self.overdue and not a.overdue(today):
             return False
-        if self.file:
-            name = PurePosixPath(self.file).name
-            if name not in (a.file_id, f"{a.file_id}.md", PurePosixPath(a.path).name):
-                return False
-        return True
+        return not self.file or a.file_id == self.file_id
 
 
 def order(rows: Iterable[ActionRow]) -> list[ActionRow]:

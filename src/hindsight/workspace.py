@@ -216,9 +216,9 @@ class Workspace:
 
     def _all(self) -> list[Record]:
         """Every readable record, newest first (then by id): the one order of a list."""
-        records = self.store.records()
+        self.store.records()  # the store reads the files on first use, and its generation tells
         return self._cache.get(("all", self.store.generation), lambda: sorted(
-            (r for r in records if r.readable),
+            (r for r in self.store.records() if r.readable),
             key=lambda r: (-(r.date.toordinal() if r.date else 0), r.id)))
 
     def errors(self) -> list[str]:
@@ -235,17 +235,23 @@ class Workspace:
 
     def record(self, viewer: Viewer, file_id: str) -> Record:
         """One postmortem's record by id; `NotFoundError` when there is none the viewer may see."""
-        for r in self.records(viewer):
-            if r.id == file_id:
-                return r
-        raise self._not_found(file_id)
+        by_id = self._cache.get(("by-id", self.store.generation), lambda: {r.id: r for r in self._all()})
+        r = by_id.get(file_id)
+        if r is None or not viewer.may_see(r.restricted, r.allowed_groups):
+            raise self._not_found(file_id)
+        return r
 
     def _not_found(self, file_id: str) -> NotFoundError:
         return NotFoundError(f"no postmortem `{file_id}.md` in {self.display(self.folder)}; `hindsight list` "
                              "shows them")
 
     def postmortems(self, viewer: Viewer, query: PostmortemQuery = PostmortemQuery()) -> Listing:
-        """One page of the postmortems the viewer may see that match the query."""
+        """One page of the postmortems the viewer may see that match the query (kept until a file changes)."""
+        self._all()
+        return self._cache.get(("listing", self.store.generation, viewer.cache_key(), query),
+                               lambda: self._listing(viewer, query))
+
+    def _listing(self, viewer: Viewer, query: PostmortemQuery) -> Listing:
         records = [r for r in self.records(viewer) if query.matches(r)]
         if query.q:
             found = self.store.search(query.q, relevance=query.sort == "relevance")
@@ -313,7 +319,19 @@ class Workspace:
     # -- action items ------------------------------------------------------------------------------------
     def actions(self, viewer: Viewer, query: actions_lib.ActionQuery, today: dt.date) -> list[ActionRow]:
         """The action items of every postmortem the viewer may see that match the query, in the one order."""
-        rows = [a for r in self.records(viewer) for a in r.action_items]
+        self._all()
+        return self._cache.get(("actions", self.store.generation, viewer.cache_key(), query, today),
+                               lambda: self._actions(viewer, query, today))
+
+    def _actions(self, viewer: Viewer, query: actions_lib.ActionQuery, today: dt.date) -> list[ActionRow]:
+        if query.file_id:  # one postmortem's items: look at its record alone
+            try:
+                records = [self.record(viewer, query.file_id)]
+            except NotFoundError:
+                records = []
+        else:
+            records = self.records(viewer)
+        rows = [a for r in records for a in r.action_items]
         return actions_lib.select(rows, query, today)
 
     def action_stats(self, viewer: Viewer, query: actions_lib.ActionQuery, today: dt.date) -> dict[str, Any]:
@@ -361,6 +379,18 @@ class Workspace:
 
     def home(self, viewer: Viewer, today: dt.date) -> Home:
         """What needs attention now: open P0/P1 postmortems, late and missing ones, overdue items."""
+        self._all()
+        return self._cache.get(("home", self.store.generation, viewer.cache_key(), today, self._register_key()),
+                               lambda: self._home(viewer, today))
+
+    def _register_key(self) -> tuple:
+        try:
+            st = (self.folder / self.config.get("register")).stat()
+            return (st.st_mtime_ns, st.st_size)
+        except OSError:
+            return ()
+
+    def _home(self, viewer: Viewer, today: dt.date) -> Home:
         from . import lifecycle
 
         records = self.records(viewer)

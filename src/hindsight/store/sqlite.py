@@ -59,6 +59,7 @@ class SqliteStore:
         self._checked: float | None = None
         self._records: dict[str, Record] = {}  # by absolute file path
         self._rowids: dict[int, str] = {}  # docs rowid -> absolute file path
+        self._listed: tuple[int, list[Record], dict[str, int]] | None = None  # generation, records, id -> rowid
         private_dir(db_path.parent)
         fingerprint = hashlib.sha256(json.dumps([RECORD_VERSION, reader.themes_extra, str(folder)])
                                      .encode()).hexdigest()
@@ -168,7 +169,17 @@ class SqliteStore:
     def records(self) -> list[Record]:
         if self._checked is None:
             self.refresh(force=True)
-        return unique(list(self._records.values()))
+        return self._listing()[1]
+
+    def _listing(self) -> tuple[int, list[Record], dict[str, int]]:
+        listed = self._listed
+        if listed is None or listed[0] != self.generation:
+            records, rowids = self._records, self._rowids
+            by_path = {p: i for i, p in rowids.items()}
+            listed = (self.generation, unique(list(records.values())),
+                      {r.id: by_path[p] for p, r in records.items() if p in by_path})
+            self._listed = listed
+        return listed
 
     def search(self, q: str, *, relevance: bool = False) -> list[str] | None:
         terms = fts_query(q)
@@ -185,8 +196,8 @@ class SqliteStore:
 
     def snippets(self, q: str, ids: list[str]) -> dict[str, str]:
         terms = fts_query(q)
-        wanted = set(ids)
-        rowids = [i for i, p in self._rowids.items() if p in self._records and self._records[p].id in wanted]
+        of_id = self._listing()[2]
+        rowids = [of_id[i] for i in ids if i in of_id]
         if not terms or not rowids:
             return {}
         out = {}

@@ -77,6 +77,11 @@ class PostmortemQuery:
         if not 1 <= self.page <= MAX_PAGE:
             raise InputError(f"page {self.page} does not exist; pages are numbered from 1 to {MAX_PAGE}")
 
+    @property
+    def filters(self) -> bool:
+        """Whether any filter is given (a search alone, or nothing, keeps every postmortem)."""
+        return any((self.severity, self.status, self.since, self.until, self.tag))
+
     def matches(self, r: Record) -> bool:
         if self.severity and (r.severity or "").lower() != self.severity.lower():
             return False
@@ -252,7 +257,9 @@ class Workspace:
                                lambda: self._listing(viewer, query))
 
     def _listing(self, viewer: Viewer, query: PostmortemQuery) -> Listing:
-        records = [r for r in self.records(viewer) if query.matches(r)]
+        records = self.records(viewer)
+        if query.filters:
+            records = [r for r in records if query.matches(r)]
         if query.q:
             found = self.store.search(query.q, relevance=query.sort == "relevance")
             if found is None:

@@ -59,7 +59,8 @@ class SqliteStore:
         self._checked: float | None = None
         self._records: dict[str, Record] = {}  # by absolute file path
         self._rowids: dict[int, str] = {}  # docs rowid -> absolute file path
-        self._listed: tuple[int, list[Record], dict[str, int]] | None = None  # generation, records, id -> rowid
+        # generation, records, id -> rowid, rowid -> id
+        self._listed: tuple[int, list[Record], dict[str, int], dict[int, str]] | None = None
         private_dir(db_path.parent)
         fingerprint = hashlib.sha256(json.dumps([RECORD_VERSION, reader.themes_extra, str(folder)])
                                      .encode()).hexdigest()
@@ -171,13 +172,13 @@ class SqliteStore:
             self.refresh(force=True)
         return self._listing()[1]
 
-    def _listing(self) -> tuple[int, list[Record], dict[str, int]]:
+    def _listing(self) -> tuple[int, list[Record], dict[str, int], dict[int, str]]:
         listed = self._listed
         if listed is None or listed[0] != self.generation:
             records, rowids = self._records, self._rowids
             by_path = {p: i for i, p in rowids.items()}
-            listed = (self.generation, unique(list(records.values())),
-                      {r.id: by_path[p] for p, r in records.items() if p in by_path})
+            of_id = {r.id: by_path[p] for p, r in records.items() if p in by_path}
+            listed = (self.generation, unique(list(records.values())), of_id, {i: k for k, i in of_id.items()})
             self._listed = listed
         return listed
 
@@ -186,13 +187,11 @@ class SqliteStore:
         if not terms:
             return []
         sql = "SELECT rowid FROM docs WHERE docs MATCH ?" + (" ORDER BY rank" if relevance else "")
+        id_of = self._listing()[3]
         try:
-            rowids = [r[0] for r in self.db.execute(sql, (terms,))]
+            return [id_of[i] for (i,) in self.db.execute(sql, (terms,)) if i in id_of]
         except sqlite3.OperationalError:
             return []
-        paths = self._rowids
-        records = self._records
-        return [records[paths[i]].id for i in rowids if i in paths and paths[i] in records]
 
     def snippets(self, q: str, ids: list[str]) -> dict[str, str]:
         terms = fts_query(q)

@@ -61,6 +61,8 @@ class SqliteStore:
         self._rowids: dict[int, str] = {}  # docs rowid -> absolute file path
         # generation, records, id -> rowid, rowid -> id
         self._listed: tuple[int, list[Record], dict[str, int], dict[int, str]] | None = None
+        self._words: dict[tuple[int, str], frozenset[str]] = {}  # (generation, word) -> ids, for searches
+        self._lock_words = threading.Lock()
         private_dir(db_path.parent)
         fingerprint = hashlib.sha256(json.dumps([RECORD_VERSION, reader.themes_extra, str(folder)])
                                      .encode()).hexdigest()
@@ -183,15 +185,39 @@ class SqliteStore:
         return listed
 
     def search(self, q: str, *, relevance: bool = False) -> list[str] | None:
-        terms = fts_query(q)
-        if not terms:
+        """Ids of the documents holding every word of `q`: in FTS5's best-match order with `relevance`,
+        else in no order, from the documents of each word (kept until the index changes), intersected."""
+        words = q.split()[:MAX_TERMS]
+        if not words:
             return []
-        sql = "SELECT rowid FROM docs WHERE docs MATCH ?" + (" ORDER BY rank" if relevance else "")
+        if relevance:
+            id_of = self._listing()[3]
+            try:
+                return [id_of[i] for (i,) in self.db.execute(
+                    "SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank", (fts_query(q),)) if i in id_of]
+            except sqlite3.OperationalError:
+                return []
+        sets = sorted((self._word(w) for w in dict.fromkeys(words)), key=len)
+        found = set(sets[0]).intersection(*sets[1:]) if sets else set()
+        return list(found)
+
+    def _word(self, word: str) -> frozenset[str]:
+        """The ids of the documents holding one word (as FTS5 tokenises and stems it)."""
+        key = (self.generation, word)
+        cached = self._words.get(key)
+        if cached is not None:
+            return cached
         id_of = self._listing()[3]
         try:
-            return [id_of[i] for (i,) in self.db.execute(sql, (terms,)) if i in id_of]
+            ids = frozenset(id_of[i] for (i,) in self.db.execute("SELECT rowid FROM docs WHERE docs MATCH ?",
+                                                                 (fts_query(word),)) if i in id_of)
         except sqlite3.OperationalError:
-            return []
+            ids = frozenset()
+        with self._lock_words:
+            if len(self._words) > 256:
+                self._words.clear()
+            self._words[key] = ids
+        return ids
 
     def snippets(self, q: str, ids: list[str]) -> dict[str, str]:
         terms = fts_query(q)

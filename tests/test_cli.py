@@ -103,7 +103,7 @@ def test_show_json_has_the_stable_keys(runner):
         assert key in data
     assert set(data["timeline"][0]) >= {"at", "time_text", "event", "line"}
     assert set(data["action_items"][0]) >= {"id", "action", "owner", "due", "status", "ticket", "line"}
-    assert set(data["root_cause"]) == {"what_happened", "contributing_factors", "five_whys"}
+    assert set(data["root_cause"]) == {"what_happened", "statement", "contributing_factors", "five_whys"}
     assert data["start"] == "2025-12-09T14:30:00+00:00"
 
 

@@ -5,8 +5,8 @@
 The facts are `tests/corpus/facts.yaml` (title, incident date, severity, timeline count with its first
 and last event, action items, the root cause, the duration), written by reading each document of
 `tests/corpus/real/` before looking at what Hindsight reads. Each batch is measured when it is added,
-before any change is made for it: that untuned figure is the honest one, and is kept in the history
-below the table (`--record` appends it). `--wrong` lists every fact read wrongly.
+before any change is made for it: that untuned figure is the honest one, and is kept beside the tuned
+one in `tests/corpus/SOURCES.md`. `--wrong` lists every fact read wrongly.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def _event_matches(e, label: str) -> bool:
 
 def cause_text(pm) -> str:
     rc = pm.root_cause
-    parts = [rc.what_happened, *(f"{f.title} {f.description}" for f in rc.contributing_factors),
+    parts = [rc.what_happened, rc.statement, *(f"{f.title} {f.description}" for f in rc.contributing_factors),
              *(w.answer for w in rc.five_whys)]
     return " ".join(" ".join(parts).split()).lower()
 

@@ -104,6 +104,9 @@ class Why(_Model):
 
 class RootCause(_Model):
     what_happened: str = ""
+    #: The cause as the document states it in prose ("The root cause … was …"), read when it has no
+    #: Root Cause section; its line is `spans["root_cause"]`.
+    statement: str = ""
     contributing_factors: list[ContributingFactor] = []
     five_whys: list[Why] = []
 

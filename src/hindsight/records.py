@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .model import Postmortem
 
 #: Bumped whenever what a record holds changes, so stored copies are rebuilt.
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 
 
 def _iso(d: dt.date | None) -> str | None:

@@ -68,10 +68,10 @@ def print_postmortem(pm: Postmortem, console: Console) -> None:
             t.add_row(when, e.event)
         console.print(t)
     rc = pm.root_cause
-    if rc.what_happened or rc.contributing_factors or rc.five_whys:
+    if rc.what_happened or rc.statement or rc.contributing_factors or rc.five_whys:
         lines = Text()
-        if rc.what_happened:
-            lines.append(rc.what_happened + "\n")
+        if rc.what_happened or rc.statement:
+            lines.append((rc.what_happened or rc.statement) + "\n")
         for f in rc.contributing_factors:
             lines.append("• ", style="bold").append(f.title, style="bold")
             lines.append(f" — {f.description}\n" if f.description else "\n")

@@ -127,6 +127,10 @@ def test_an_edit_changes_only_its_cell_whatever_line_breaks_the_document_holds(d
     lines += [f"| {a} | @o{i} | 2026-01-0{i + 1} | TODO | T-{i} |" for i, a in enumerate(actions)]
     text = eol.join(lines) + eol
     pm = parse(text, path="2025-12-09-hostile.md")
+    if any(p.lstrip(" ").startswith(("```", "~~~")) for p in "\n".join(prose).splitlines()):
+        # An unclosed fence hides the rest, as it does in every renderer: the reader must say so.
+        assert any(d.code == "unclosed-fence" for d in pm.diagnostics) or len(pm.action_items) == n
+        return
     assert len(pm.action_items) == n  # an odd character never splits or hides a row
     item = data.draw(st.sampled_from(pm.action_items))
     field = data.draw(st.sampled_from(["status", "owner", "ticket"]))

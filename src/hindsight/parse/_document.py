@@ -31,13 +31,22 @@ from ..model import (
     Why,
 )
 from ..standard import TEMPLATE_TEXT, is_blank_value, is_placeholder
-from . import _access
+from . import _access, _cause, _mdx
 from . import sections as S
 from ._actions import ActionReader
 from ._blocks import Block, blocks
 from ._timeline import TimelineReader
 from .scan import Line, Scan, Section, build_sections, scan
-from .when import UTC, find_date, find_range, find_zone, match_when, parse_duration, zone_name
+from .when import (
+    UTC,
+    find_date,
+    find_range,
+    find_stated_duration,
+    find_zone,
+    match_when,
+    parse_duration,
+    zone_name,
+)
 
 #: Files larger than this are refused: no postmortem is 32 MiB of text.
 MAX_BYTES = 32 * 1024 * 1024
@@ -54,7 +63,17 @@ _META_KEYS = {
     "status": "status", "document status": "status", "postmortem status": "status", "state": "status",
     "start": "start", "started": "start", "start time": "start", "began": "start", "detected": "detected",
     "end": "end", "ended": "end", "end time": "end", "resolved": "end", "resolved at": "end",
+    "date/time": "date", "date and time": "date", "when": "date",
+    "root cause": "root_cause", "root causes": "root_cause", "cause": "root_cause", "causes": "root_cause",
 }
+# Metadata a document may write as a heading with its value below (`## Date` then `2025-04-14`).
+_META_SECTIONS = ("date", "duration", "severity", "author", "root_cause")
+_BR = re.compile(r"<br\s*/?>", re.I)
+# A title that dates a report rather than an incident.
+_REPORTED = re.compile(r"\b(?:disclos\w*|published|announcement|notice|updated?)\b", re.I)
+# Sections whose prose is not where a document states its cause.
+_NOT_CAUSES = {"thanks", "acknowledgements", "acknowledgments", "contact", "contact and future updates",
+               "about us", "about", "disclaimer"}
 _FM_KEYS = {
     "severity": "severity", "sev": "severity", "status": "status", "author": "author", "authors": "author",
     "duration": "duration", "start": "start", "end": "end", "incident_date": "date", "incident-date": "date",
@@ -197,18 +216,38 @@ class _Parser:
         tz, stated = self._zone(meta, preamble)
         start, end, minutes = self._window(meta, date, tz, summary)
         reader = self._timeline(date, tz)
+        earlier = reader.first_explicit_date
+        if date is not None and earlier is not None and earlier < date and self.spans.get("date") is \
+                self.spans.get("title") and _REPORTED.search(title or "") and (date - earlier).days <= 120:
+            # "Incident disclosure - 2022-11-07" over a timeline that starts on 2022-10-12: the title
+            # dates the report, the timeline the incident.
+            date = earlier
+            self.spans["date"] = self.spans.get("timeline", self.spans["date"])
+            reader = self._timeline(date, tz)
         if date is None:
             date = self._late_date(fm, reader.first_explicit_date, reader.events)
             if date is not None and any(e.at is None and e.time_text for e in reader.events):
                 reader = self._timeline(date, tz)
             if date is not None and start is None and meta.get("duration"):
                 start, end, minutes = self._window(meta, date, tz, summary)
+        if minutes is None and start is None and end is None and (stated := find_stated_duration(summary)):
+            minutes = stated[0]  # "The chain halted for almost four hours"
+            if "summary" in self.spans:
+                self.spans["duration"] = self.spans["summary"]
         timeline = reader.events
         self.diagnostics.extend(reader.diagnostics)
         fm_span = self.spans.get("front_matter")
         classification, doubts = _access.read(fm, self.front_ok, fm_span.line if fm_span else None, self.lines)
         self.diagnostics.extend(doubts)
         self._tables_without_delimiter()
+        if self.sc.unclosed_fence is not None and any(ln.kind == "code" and ln.text.strip()
+                                                      for ln in self.lines if ln.no > self.sc.unclosed_fence):
+            fence = re.match(r"\s*(`+|~+)", self.lines[self.sc.unclosed_fence - 1].text)
+            marker = fence.group(1) if fence else "```"
+            self.diagnostics.append(Diagnostic(
+                severity="error", code="unclosed-fence", line=self.sc.unclosed_fence,
+                message=f"the code block opened here with `{marker}` is never closed, so everything after it "
+                        f"is shown (and read) as code; close it with `{marker}` on a line of its own"))
         if not stated and reader.zones:
             tz = reader.zones[0]  # the zone the timeline states is the document's
         pm = Postmortem(
@@ -226,7 +265,7 @@ class _Parser:
             summary=summary,
             impact=self._impact(),
             timeline=timeline,
-            root_cause=self._root_cause(),
+            root_cause=self._root_cause(meta),
             went_well=self._notes(S.WENT_WELL),
             could_improve=self._notes(S.COULD_IMPROVE),
             action_items=self._actions(date),
@@ -266,6 +305,17 @@ class _Parser:
         if fm is None:
             return {}
         kind, text, first, last = fm
+        if kind == "mdx":
+            self.spans["front_matter"] = Span(line=first, end_line=last)
+            data, unreadable = _mdx.read(text)
+            doubtful = [k for k in unreadable if k.lower() in ("classification", "allowed_groups")]
+            if doubtful:
+                self.front_ok = False
+                self.diagnostics.append(Diagnostic(
+                    severity="error", code="front-matter-invalid", line=first,
+                    message=f"the page exports `{doubtful[0]}` as an expression, which Hindsight does not "
+                            "evaluate; write it as a quoted string"))
+            return _jsonable(data)
         self.spans["front_matter"] = Span(line=first - 1, end_line=last + 1)
         try:
             data = yaml.safe_load(text) if kind == "yaml" else tomllib.loads(text)
@@ -334,19 +384,39 @@ class _Parser:
                 if canon not in meta:
                     meta[canon] = (str(value), self.spans["front_matter"].line)
                     self.spans[canon] = self.spans["front_matter"]
-        start, end = self._preamble_range()
         found: dict[str, tuple[str, int]] = {}
-        for ln in self.lines[start:end]:
-            if ln.kind not in ("text", "list"):
-                continue
-            m = _META.match(ln.text)
+
+        def take(text: str, no: int) -> None:
+            m = _META.match(text)
             if not m:
-                continue
+                return
             canon = _META_KEYS.get(m.group("key").strip().lower())
             value = re.sub(r"\s*<!--.*?-->", "", m.group("value")).strip().strip("*_").strip()
             if canon and value and canon not in found:
-                found[canon] = (value, ln.no)
-                self.spans[canon] = Span(line=ln.no, end_line=ln.no)
+                found[canon] = (value, no)
+                self.spans[canon] = Span(line=no, end_line=no)
+
+        start, end = self._preamble_range()
+        for ln in self.lines[start:end]:
+            if ln.kind in ("text", "list"):
+                for part in _BR.split(ln.text):
+                    take(part, ln.no)
+        # `Duration: 15 hours 40 minutes<br> Date/time: …` written as one paragraph of the summary, and
+        # `- **Root Cause**: …` among its findings; `## Date` with the date below it.
+        for sec in self._of(S.SUMMARY)[:1]:
+            for b in self._blocks(sec):
+                if b.kind == "para" and _BR.search(b.text):
+                    for part in _BR.split(b.text):
+                        take(part, self._line_of(b, part))
+                elif b.kind == "item":
+                    take(b.text, self._no(b.start))
+        for sec in self.sections:
+            canon = _META_KEYS.get(S.normalise(sec.title)) if sec.kind is None and sec.level > 1 else None
+            if canon in _META_SECTIONS and canon not in found:
+                first_block = next(iter(self._blocks(sec)), None)
+                if first_block is not None and first_block.kind == "para" and len(first_block.text) <= 200:
+                    found[canon] = (first_block.text.strip(), self._no(first_block.start))
+                    self.spans[canon] = Span(line=self._no(first_block.start), end_line=self._no(first_block.start))
         # What the document body says wins over the front matter.
         meta.update(found)
         for canon, (value, no) in list(meta.items()):
@@ -355,6 +425,14 @@ class _Parser:
                 self.diagnostics.append(Diagnostic(
                     severity="info", code="placeholder", line=no, message=f"`{canon}` is still a placeholder"))
         return meta
+
+    def _line_of(self, b: Block, part: str) -> int:
+        """The line of a block on which a piece of its text starts."""
+        head = part.strip()[:12]
+        for idx in range(b.start, b.end):
+            if head and head in self.lines[idx].text:
+                return self._no(idx)
+        return self._no(b.start)
 
     def _preamble_blocks(self) -> list[Block]:
         start, end = self._preamble_range()
@@ -377,12 +455,36 @@ class _Parser:
                     message=f"cannot read the date `{value}`; write it as YYYY-MM-DD"))
             else:
                 return d
-        for text in (title or "", summary[:2000]):
-            found = find_date(text)
-            if found and found[0]:
-                if text is title:
-                    self.spans["date"] = self.spans.get("title", Span(line=1, end_line=1))
-                return found[0]
+        found = find_date(title or "")
+        if found and found[0]:
+            self.spans["date"] = self.spans.get("title", Span(line=1, end_line=1))
+            return found[0]
+        return self._prose_date(summary[:2000], fm)
+
+    def _prose_date(self, text: str, fm) -> dt.date | None:
+        """The first day the summary names. Without a year ("Starting on March 15th"), the year is the
+        one written with a later day ("between November 4th and November 15th 2013"), or else the one
+        that puts the day on or before the publication date."""
+        found = find_date(text, need_year=False)
+        if found is None:
+            return None
+        published = _fm_date(fm.get("date"))
+        if published is not None and published in _named_dates(text):
+            return published  # "Between July 9 and July 16, 2023" in a report dated 2023-07-16
+        if found[0] is not None:
+            return found[0]
+        month, day = found[3]
+        later = find_date(text[found[2]:found[2] + 200])
+        if later and later[0]:
+            year = later[0].year if (month, day) <= (later[0].month, later[0].day) else later[0].year - 1
+            return _safe_date(year, month, day)
+        published = published or _leading_iso_date(self.stem)
+        if published is None:
+            return find_date(text)[0] if find_date(text) else None
+        for year in (published.year, published.year - 1):
+            d = _safe_date(year, month, day)
+            if d is not None and d <= published:
+                return d
         return None
 
     def _late_date(self, fm, first_date, timeline) -> dt.date | None:
@@ -462,6 +564,12 @@ class _Parser:
     # -- sections -----------------------------------------------------------------------------------
     def _summary(self, preamble: list[Block]) -> str:
         secs = self._of(S.SUMMARY)
+        opening = self._first_prose(preamble)
+        if secs and opening is not None and S.classify_text(secs[0].title) == S.WHAT_HAPPENED:
+            # A "What happened" section stands in for a missing summary only when no paragraph
+            # under the title says what the document is about.
+            secs[0].kind = S.WHAT_HAPPENED
+            secs = []
         self._span("summary", secs)
         if secs:
             return self._prose(self._blocks(secs[0]))
@@ -471,10 +579,15 @@ class _Parser:
         opening = next((s for s in self.sections if s is not self.title_section), None)
         if opening is not None and opening.kind is None:
             candidates += blocks(self.lines, [(opening.start, opening.end)])
+        b = self._first_prose(candidates)
+        return _drop_template(b.text) if b is not None else ""
+
+    @staticmethod
+    def _first_prose(candidates: list[Block]) -> Block | None:
         for b in candidates:
             if b.kind == "para" and not _is_statement_of_zone(b.text) and re.sub(r"<[^>]*>", "", b.text).strip():
-                return _drop_template(b.text)
-        return ""
+                return b
+        return None
 
     def _prose(self, bs: list[Block]) -> str:
         parts: list[str] = []
@@ -525,7 +638,7 @@ class _Parser:
                 actual = num
         return Sla(status=status, target=target, actual=actual, line=row.line)
 
-    def _root_cause(self) -> RootCause:
+    def _root_cause(self, meta) -> RootCause:
         rc_secs = self._of(S.ROOT_CAUSE)
         self._span("root_cause", rc_secs)
         wh_secs = self._of(S.WHAT_HAPPENED)
@@ -558,7 +671,26 @@ class _Parser:
         self._span("five_whys", fw_secs)
         for sec in fw_secs or [s for s in rc_secs]:
             whys.extend(self._whys(self._blocks(sec)))
-        return RootCause(what_happened=what, contributing_factors=factors, five_whys=whys)
+        statement = ""
+        if not (rc_secs or factors or whys):
+            statement = self._cause_statement(meta)
+        return RootCause(what_happened=what, statement=statement, contributing_factors=factors, five_whys=whys)
+
+    def _cause_statement(self, meta) -> str:
+        """The cause the document states without a Root Cause section: a `Root cause:` line, or a
+        sentence of its summary, opening or account of what happened that names the cause."""
+        if "root_cause" in meta:
+            return meta["root_cause"][0]
+        places = [s for s in self.sections if s.kind in (S.SUMMARY, S.WHAT_HAPPENED, S.IMPACT, None)
+                  and s is not self.title_section and S.normalise(s.title) not in _NOT_CAUSES]
+        start, end = self._preamble_range()
+        bs = blocks(self.lines, [(start, end)]) + [b for s in places for b in blocks(self.lines, [(s.start, s.end)])]
+        found = _cause.find(bs)
+        if found is None:
+            return ""
+        no = self._no(found.block.start)
+        self.spans["root_cause"] = Span(line=no, end_line=self._no(found.block.end - 1))
+        return found.text
 
     def _whys(self, bs: list[Block]) -> list[Why]:
         """Question/answer pairs: a unit asking "Why…?", then the next unit that does not."""
@@ -665,7 +797,7 @@ def _leaves(sec: Section) -> Iterator[Section]:
 
 
 def _title_text(text: str) -> str:
-    t = text.strip()
+    t = S.strip_inline(text)
     m = re.match(r"^incident\s*:\s*(.+)$", t, re.I)
     return m.group(1).strip() if m else t
 
@@ -702,6 +834,23 @@ def _leading_iso_date(text: str) -> dt.date | None:
     m = re.match(r"(\d{4}-\d{2}-\d{2})", text)
     try:
         return dt.date.fromisoformat(m.group(1)) if m else None
+    except ValueError:
+        return None
+
+
+def _named_dates(text: str) -> set[dt.date]:
+    out: set[dt.date] = set()
+    pos = 0
+    while (found := find_date(text[pos:])) is not None and len(out) < 20:
+        if found[0]:
+            out.add(found[0])
+        pos += found[2]
+    return out
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
     except ValueError:
         return None
 

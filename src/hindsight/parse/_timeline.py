@@ -26,6 +26,9 @@ _SEP = re.compile(r"^\s*(?:[:,|.)\]]|[-–—]+|\s)\s*")
 _RANGE_TAIL = re.compile(r"^\s*(?:to|until|-|–|—)\s*(?:\*\*|`|\[)?")
 _UNKNOWN_TIME = re.compile(r"^[\dX?\-:/. MDYHhms]{1,24}$")
 _DATE_LABEL = re.compile(r"^(?:date|day|on)\s*:?\s*", re.I)
+_BR = re.compile(r"<br\s*/?>", re.I)
+# A day that labels what follows: wrapped (`**Feb 05, 2021:**`, `[2021-02-05]`) or followed by a colon or dash.
+_DAY_LABEL = re.compile(r"^\s*(?:\*\*|__|`|\[)|^\s*[^:–—]{4,40}?\d\s*(?:[:–—]|\s-\s)")
 _TIME_WORDS = ("time", "date", "when", "timestamp", "at")
 _EVENT_WORDS = ("event", "description", "what", "action", "detail", "activity", "update", "note", "summary")
 
@@ -230,6 +233,11 @@ class TimelineReader:
         st.stated_base = base is not None
         st.current = base
         heading_event: list | None = None  # [lead, first line index, last line index, texts]
+        first = len(self.events)
+        # Groups of events under a heading that is neither a day nor a time ("### Analysis of each
+        # contract"): if none of a group's events has a time while others do, the group is prose of
+        # the section, not events. (events start, diagnostics start)
+        groups: list[tuple[int, int]] = []
         for b in blocks:
             if b.kind == "heading":
                 self._flush(heading_event, lines)
@@ -241,6 +249,8 @@ class TimelineReader:
                 lead = leading_time(b.text)
                 if lead and lead.when is not None and (lead.when.has_time or not lead.rest):
                     heading_event = [lead, b.start, b.start, [lead.rest]]
+                else:
+                    groups.append((len(self.events), len(self.diagnostics)))
                 continue
             if heading_event is not None:
                 # Everything under a time heading tells what happened at that time.
@@ -255,6 +265,21 @@ class TimelineReader:
             elif b.kind == "para":
                 self._para(b, lines)
         self._flush(heading_event, lines)
+        self._drop_untimed_groups(first, groups)
+
+    def _drop_untimed_groups(self, first: int, groups: list[tuple[int, int]]) -> None:
+        if not groups or not any(e.time_text for e in self.events[first:]):
+            return
+        bounds = [*groups, (len(self.events), len(self.diagnostics))]
+        drop_events: set[int] = set()
+        drop_diags: set[int] = set()
+        for (e0, d0), (e1, d1) in zip(bounds, bounds[1:]):
+            if e1 > e0 and not any(e.time_text for e in self.events[e0:e1]):
+                drop_events.update(range(e0, e1))
+                drop_diags.update(range(d0, d1))
+        if drop_events:
+            self.events = [e for i, e in enumerate(self.events) if i not in drop_events]
+            self.diagnostics = [d for i, d in enumerate(self.diagnostics) if i not in drop_diags]
 
     def _flush(self, pending: list | None, lines: list[Line]) -> None:
         if pending:
@@ -292,19 +317,22 @@ class TimelineReader:
         if day is not None:
             self._set_day(day)
             return
-        # Plain lines: each line that starts with a time starts an event.
+        # Plain lines: each line (or `<br>`-separated part of one) that starts with a time starts an
+        # event; so does a day written as a label (`**Feb 05, 2021:** Disclosure`).
         current: list | None = None
         for idx in range(b.start, b.end):
             ln = lines[idx]
             if ln.kind != "text":
                 continue
-            lead = leading_time(ln.content)
-            if lead is not None and lead.when is not None and lead.when.has_time:
-                self._flush(current, lines)
-                current = [lead, idx, idx, [lead.rest]]
-            elif current:
-                current[2] = idx
-                current[3].append(ln.content)
+            for part in _BR.split(ln.content):
+                lead = leading_time(part)
+                if lead is not None and lead.when is not None and (
+                        lead.when.has_time or (lead.rest and _DAY_LABEL.match(part))):
+                    self._flush(current, lines)
+                    current = [lead, idx, idx, [lead.rest]]
+                elif current:
+                    current[2] = idx
+                    current[3].append(part)
         self._flush(current, lines)
 
     def _table(self, b: Block, lines: list[Line]) -> None:

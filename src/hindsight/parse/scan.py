@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..text import split_lines
+from . import _mdx
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -69,6 +70,7 @@ class Scan:
     lines: list[Line]
     front_matter: tuple[str, str, int, int] | None  # (format, text, first line no, last line no)
     refdefs: dict[str, str]
+    unclosed_fence: int | None = None  # the line of a code fence that is never closed
 
 
 def scan(text: str) -> Scan:
@@ -87,6 +89,11 @@ def scan(text: str) -> Scan:
                     lines.append(Line(k + 1, raw[k], "front"))
                 i = j + 1
                 break
+    elif (k := _mdx.preamble_end(raw)):
+        # An MDX page's `import`/`export` statements hold its metadata where front matter would.
+        front = ("mdx", "\n".join(raw[:k]), 1, k)
+        lines.extend(Line(j + 1, raw[j], "front") for j in range(k))
+        i = k
     fence_char = ""
     fence_len = 0
     in_comment = False
@@ -171,7 +178,10 @@ def scan(text: str) -> Scan:
             continue
         lines.append(Line(no, t, "text", indent, content=stripped))
     _settle_tables(lines)
-    return Scan(lines, front, refdefs)
+    unclosed = None
+    if fence_char:
+        unclosed = next((ln.no for ln in reversed(lines) if ln.kind == "fence"), None)
+    return Scan(lines, front, refdefs, unclosed)
 
 
 def _is_paragraph_continuation(lines: list[Line]) -> bool:

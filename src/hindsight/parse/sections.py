@@ -38,8 +38,13 @@ _EXACT = {
     ROOT_CAUSE: ["root cause", "root causes", "causes", "cause", "root cause analysis", "rca", "why did it happen",
                  "how did this happen", "how did it happen", "what caused it", "what caused the incident",
                  "root cause of the outage", "root cause of the issue", "root cause of the incident",
-                 "working theory", "analysis", "causal analysis", "the root cause", "fault", "technical details"],
-    WHAT_HAPPENED: ["what happened", "what happened exactly", "incident description", "what went on"],
+                 "working theory", "analysis", "causal analysis", "the root cause", "fault", "technical details",
+                 "diagnosis", "origin of the incident", "origin of the issue", "origin of the outage",
+                 "origin of the problem", "what caused this", "what caused the outage", "why it happened",
+                 "cause of the incident", "cause of the outage", "cause and resolution"],
+    WHAT_HAPPENED: ["what happened", "what happened exactly", "incident description", "what went on",
+                    "the incident", "incident", "the outage", "outage", "the problem", "the issue", "details",
+                    "incident details", "incident overview", "incident report"],
     CONTRIBUTING: ["contributing factors", "contributing factor", "contributing causes", "factors",
                    "contributing conditions"],
     WENT_WELL: ["what went well", "things that went well", "went well", "what went right", "what worked",
@@ -57,7 +62,9 @@ _EXACT = {
                    "what we are doing differently", "preventive actions", "preventative actions",
                    "prevention", "todo", "to do", "tasks", "action plan", "mitigations", "repair items",
                    "how are we going to do better in the future", "what we will do", "what's next",
-                   "actions taken", "actions planned", "action taken"],
+                   "actions taken", "actions planned", "action taken",
+                   "what we are doing next", "what we're doing next", "going forward", "moving forward",
+                   "future work", "future improvements", "improvements planned", "planned improvements"],
     LESSONS: ["lessons learned", "lessons learnt", "lessons", "lesson learned", "takeaways", "key takeaways",
               "learnings", "what we learned", "key learnings", "what can we learn from this incident and improve",
               "lessons and takeaways", "reflections"],
@@ -77,9 +84,15 @@ _PATTERNS = [
                                r"got lucky)\b")),
     (LESSONS, re.compile(r"\blessons? (learned|learnt)\b|\btakeaways\b")),
     (TIMELINE, re.compile(r"\btimeline\b|\bchronology\b")),
+    # "What is being done to prevent future incidents?", "How are we preventing it from happening again?"
+    (ACTION_ITEMS, re.compile(r"\bprevent\w*\b.*\b(again|future|recurr\w*|repeat\w*|reoccur\w*)\b")),
     (ROOT_CAUSE, re.compile(r"^root causes?\b|\broot cause analysis\b|\bwhy did (it|this) happen\b")),
     (IMPACT, re.compile(r"^impact\b")),
     (SUMMARY, re.compile(r"^(incident )?summary\b")),
+    # "So what happened?", "What happened on 17th June 2019", "Details of the incident"
+    (WHAT_HAPPENED, re.compile(r"\bwhat happened\b|^details of (the )?(incident|issue|exploit|outage|attack|"
+                               r"vulnerability|bug|problem)\b")),
+    (ROOT_CAUSE, re.compile(r"^(the )?(origin|cause)s? of (the )?(incident|issue|outage|problem|failure)\b")),
     (APPENDIX, re.compile(r"^ap+en?d[a-z]*x\b|^ap+endi")),  # "Apendix", "Appendinx"
 ]
 
@@ -87,10 +100,14 @@ _INLINE = re.compile(r"\*\*|__|`|~~|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
 
 
+def strip_inline(text: str) -> str:
+    """Text without its inline markup: `**_(Update)_ [Notice](url)**` -> `(Update) Notice`."""
+    return _INLINE.sub("", _LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)).strip()
+
+
 def normalise(text: str) -> str:
     """Heading text reduced to the words that name it: `## 3. Root Cause(s) (UTC):` -> `root cause`."""
-    t = _LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    t = _INLINE.sub("", t)
+    t = strip_inline(text)
     t = t.replace("’", "'").replace("&", " and ")
     t = re.sub(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[ivx]+[.)])\s+", "", t, flags=re.I)
     t = re.sub(r"\([^)]*\)", " ", t)

@@ -25,16 +25,21 @@ _MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|ju
          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 _ORD = r"(?:st|nd|rd|th)?"
+# The year after a month and day; four digits followed by a zone are a time (`Feb 9 1924 UTC`), not a year.
+_YEAR = r"(?:,?\s+(?P<y>(?:19|20)\d\d(?!\d)(?!\s*\(?(?:UTC|GMT|Z|[ECMP][SD]?T)\b)|[’'‘]\d\d(?!\d)))?"
 
 _DATE_PATTERNS = [
     # 2025-12-09, 2025/12/09, 2025.12.09
     ("iso", re.compile(r"(?P<y>(?:19|20)\d\d)([-/.])(?P<m>\d{1,2})\2(?P<d>\d{1,2})(?![\d])")),
-    # Friday, December 13th, 2022 / May 31 / Dec 9 2025
-    ("mdy", re.compile(_WEEKDAY + _MONTH + r"\s+(?P<d>\d{1,2})" + _ORD
-                       + r"(?![\d:])(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?", re.I)),
+    # 2025-Feb-07
+    ("iso", re.compile(r"(?P<y>(?:19|20)\d\d)-" + _MONTH + r"-(?P<d>\d{1,2})(?!\d)", re.I)),
+    # Friday, December 13th, 2022 / May 31 / Dec 9 2025 / August 18-19, 2025 (read at its first day) /
+    # November 5th ’24
+    ("mdy", re.compile(_WEEKDAY + _MONTH + r"\s+(?P<d>\d{1,2})" + _ORD + r"(?![\d:])"
+                       + r"(?:\s*[-–]\s*\d{1,2}" + _ORD + r"(?![\d:]))?" + _YEAR, re.I)),
     # Friday 29 November 2019 / 31st July 2018 / the 3rd of May
-    ("dmy", re.compile(_WEEKDAY + r"(?:the\s+)?(?P<d>\d{1,2})" + _ORD + r"(?:\s+of)?\s+" + _MONTH +
-                       r"(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?", re.I)),
+    ("dmy", re.compile(_WEEKDAY + r"(?:the\s+)?(?P<d>\d{1,2})" + _ORD + r"(?:\s+of)?\s+" + _MONTH + _YEAR,
+                       re.I)),
     # 12/09/2025 or 4/26 (month first, as in the US)
     ("us", re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>(?:19|20)?\d\d))?(?![\d/])")),
     # 03-26, only directly before a time (Kubernetes-style `[03-26 23:04]`)
@@ -57,6 +62,9 @@ _FIXED = {
     "PDT": -7, "MST": -7, "MDT": -6, "CST": -6, "CDT": -5, "EST": -5, "EDT": -4, "BRT": -3,
 }
 _REGIONS = {
+    "PST/PDT": "America/Los_Angeles", "PDT/PST": "America/Los_Angeles", "EST/EDT": "America/New_York",
+    "EDT/EST": "America/New_York", "CST/CDT": "America/Chicago", "CDT/CST": "America/Chicago",
+    "MST/MDT": "America/Denver", "MDT/MST": "America/Denver",
     "PT": "America/Los_Angeles", "PACIFIC": "America/Los_Angeles", "MT": "America/Denver",
     "MOUNTAIN": "America/Denver", "CT": "America/Chicago", "CENTRAL": "America/Chicago",
     "ET": "America/New_York", "EASTERN": "America/New_York",
@@ -67,7 +75,7 @@ _LONG_NAMES = {
     "central european summer time": "CEST", "british summer time": "BST", "india standard time": "IST",
     "central standard time": "CST", "central daylight time": "CDT", "pacific time": "PT", "eastern time": "ET",
 }
-_ABBR = "|".join(sorted([*_FIXED, "PT", "MT", "CT", "ET"], key=len, reverse=True))
+_ABBR = "|".join(sorted([*_FIXED, *(k for k in _REGIONS if len(k) <= 7)], key=len, reverse=True))
 _TZ = re.compile(
     r"(?<![A-Za-z])(?:"
     r"(?P<base>UTC|GMT)\s?(?P<off>[+\-−]\s?\d{1,2}(?::?\d{2})?)"
@@ -194,6 +202,7 @@ def match_date(s: str, pos: int = 0, *, kinds: tuple[str, ...] = ("iso", "mdy", 
         year = gd.get("y")
         y = None
         if year:
+            year = year.lstrip("’'‘")
             y = int(year) if len(year) == 4 else 2000 + int(year)
         if not 1 <= month <= 12 or not 1 <= day <= 31:
             continue
@@ -250,6 +259,7 @@ def match_zone(s: str, pos: int):
 _ISO_OFFSET = re.compile(r"([+\-−])([01]\d):?([0-5]\d)(?![\d:])")
 _SKIP_SEP = re.compile(r"\s*(?:,\s*|T(?=\d)|\s+at\s+|\s+)")
 _PAREN = re.compile(r"\s*\(([^()]{1,40})\)")
+_PAREN_ZONE = re.compile(r"\s*\(\s*([^()]{1,40}?)\s*\)")
 _RANGE = re.compile(r"\s*(?:to|until|-|–|—)\s*")
 
 
@@ -280,6 +290,12 @@ def match_when(s: str, pos: int = 0, *, date_kinds: tuple[str, ...] = ("iso", "m
         w.tz = dt.timezone(sign * dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3))))
         p = m.end()
     z = match_zone(s, p) if not m else None
+    if z is None and not m and t and (pm := _PAREN_ZONE.match(s, p)):
+        z = match_zone(pm.group(1), 0)  # `21:45 (UTC)`
+        if z is not None and z[1] == len(pm.group(1)):
+            z = (z[0], pm.end())
+        else:
+            z = None
     if z:
         w.tz, p = z
     if t:
@@ -295,7 +311,9 @@ def match_when(s: str, pos: int = 0, *, date_kinds: tuple[str, ...] = ("iso", "m
 def find_date(text: str, *, need_year: bool = True) -> tuple[dt.date | None, int, int, tuple[int, int]] | None:
     """The first calendar date written in prose: (date or None, start, end, (month, day))."""
     best = None
-    for kind, rx in _DATE_PATTERNS[:3]:
+    for kind, rx in _DATE_PATTERNS:
+        if kind not in ("iso", "mdy", "dmy"):
+            continue
         for m in rx.finditer(text):
             if best is not None and m.start() >= best[1]:
                 break
@@ -362,6 +380,27 @@ def parse_duration(text: str) -> int | None:
             return int(m.group(1)) * 60 + int(m.group(2))
         return None
     return round(total)
+
+
+_NUMBER = r"(?:\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+_UNITS = r"(?:weeks?|days?|hours?|hrs?|h|minutes?|mins?|m)(?![a-z])"
+_STATED = re.compile(
+    r"(?:\b(?:outage|offline|down|unavailable|unreachable|halted|degraded|disrupted|interrupted|stopped|"
+    r"inaccessible|downtime|impacted|affected)\b[^.;:!?\n]{0,40}?(?:\bfor|\bof)|\blast(?:ed|ing))"
+    r"\s+(?:(?:almost|about|nearly|approximately|approx\.|around|roughly|"
+    r"just over|just under|over|under|some|~)\s*)?"
+    r"(?P<dur>" + _NUMBER + r"[\s-]*" + _UNITS + r"(?:,?\s*(?:and\s+)?" + _NUMBER + r"[\s-]*" + _UNITS + r")*)",
+    re.I)
+
+
+def find_stated_duration(text: str) -> tuple[int, int, int] | None:
+    """A duration prose states for the outage: `halted for almost four hours`, `offline for 13 minutes`,
+    `an outage of 2h 10m`, `lasted 42 minutes`: (minutes, start, end), or None."""
+    m = _STATED.search(text)
+    if not m:
+        return None
+    minutes = parse_duration(m.group("dur"))
+    return (minutes, m.start("dur"), m.end("dur")) if minutes else None
 
 
 def find_range(text: str) -> tuple[When, When] | None:

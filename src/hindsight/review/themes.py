@@ -64,7 +64,7 @@ def _compiled(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str,
 
 def cause_text(pm: Postmortem) -> str:
     rc = pm.root_cause
-    parts = [rc.what_happened]
+    parts = [rc.what_happened, rc.statement]
     parts += [f"{f.title} {f.description}" for f in rc.contributing_factors]
     parts += [w.answer for w in rc.five_whys]
     return "\n".join(p for p in parts if p)

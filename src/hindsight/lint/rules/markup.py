@@ -1,4 +1,4 @@
-"""Markdown that Hindsight (and every renderer) reads differently from how it looks (HS113, HS114)."""
+"""Markdown that Hindsight (and every renderer) reads differently from how it looks (HS113-HS115)."""
 
 from __future__ import annotations
 
@@ -83,4 +83,40 @@ class FrontMatterInvalid(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for d in ctx.pm.diagnostics:
             if d.code == "front-matter-invalid":
+                yield self.finding(ctx, d.line, d.message)
+
+
+@rule
+class FenceUnclosed(Rule):
+    """A code block (```` ``` ```` or `~~~`) that is opened and never closed.
+
+    ## What it does
+    Reports the line of a code fence that has no closing fence, when text
+    follows it.
+
+    ## Why is this bad?
+    Markdown shows everything after an unclosed fence as code, to the end of
+    the file: the sections, timeline and action items below it are neither
+    rendered nor read, so the action items are not tracked and the linter
+    cannot check them.
+
+    ## Example
+    ````
+    ```
+    kubectl rollout undo deploy/api
+
+    ## Action Items
+    ````
+
+    Use instead: close the block with ```` ``` ```` after its last line.
+
+    ## References
+    CommonMark, "Fenced code blocks": an unclosed fence runs to the end of the document.
+    """
+
+    code, name, tags = "HS115", "fence-unclosed", ("structure",)
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for d in ctx.pm.diagnostics:
+            if d.code == "unclosed-fence":
                 yield self.finding(ctx, d.line, d.message)

@@ -20,7 +20,7 @@ measure_reading = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(measure_reading)
 
 #: Facts read right per batch after tuning; a change that reads fewer is a regression.
-FLOOR = {1: 107, 2: 318}
+FLOOR = {1: 107, 2: 359}
 
 
 def test_every_document_is_labelled_and_sourced():

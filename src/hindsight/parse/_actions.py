@@ -66,6 +66,9 @@ _BOLD_TITLE = re.compile(r"^\*\*(?P<title>[^*]{3,}?)\*\*\s*[:.\-–—]\s*(?P<re
 _LEADING_TICKET = re.compile(r"^\[(#?[\w-]*\d+)\](?:\([^)]*\))?\s*:\s*")
 _ACTION_LABEL = re.compile(r"^\s*\*\*\s*actions?\s+(taken|planned|pending|completed|done|to take|next)\s*:?\s*\*\*"
                            r"\s*:?\s*$", re.I)
+# "No immediate action items.", "None.", "N/A": a section that says it has nothing to do.
+_NO_ACTIONS = re.compile(r"^\s*(?:no\b[^.]{0,40}\b(?:action|follow[- ]?up|task|item)s?\b[^.]{0,30}|none|n/?a|nothing"
+                         r"(?:\s+to\s+do)?)\s*[.!]?\s*$", re.I)
 _COMMITMENT = re.compile(r"(?:^|[,;:]\s+)(?:we will|we'll|we intend to|we plan to|we are going to|"
                          r"we're going to)\b", re.I)
 
@@ -152,7 +155,8 @@ class ActionReader:
                 m = _ACTION_LABEL.match(b.text)
                 if m:
                     default_status = "DONE" if m.group(1).lower() in ("taken", "completed", "done") else "TODO"
-                elif not has_structure and not heading_items and not b.text.rstrip().endswith(":"):
+                elif not has_structure and not heading_items and not b.text.rstrip().endswith(":") \
+                        and not _NO_ACTIONS.match(b.text):
                     self._add_text(b.text, lines[b.start].no, lines[b.end - 1].no, None)
                     if self.drafts and self.drafts[-1].line == lines[b.start].no:
                         self.drafts[-1].form = "paragraph"

@@ -24,12 +24,15 @@ _STRONG = re.compile(
     r"\b(?:root[- ]?causes?|(?:core|underlying|main|primary|real|actual|exact|fundamental)\s+"
     r"(?:issue|problem|cause|reason)s?|the\s+causes?\s+of|was\s+caused\s+by|were\s+caused\s+by|"
     r"(?:issue|problem|incident|outage|failure|bug)\s+(?:stem(?:s|med)?|arose|originated)\s+from|"
-    r"(?:led|lead|leads)\s+to\s+(?:this|the)\s+(?:issue|incident|outage|problem|failure|exploit))\b",
+    r"(?:led|lead|leads)\s+to\s+(?:this|the)\s+(?:issue|incident|outage|problem|failure|exploit)|"
+    r"(?:biggest|main|primary|largest|key|major)\s+(?:contributing\s+)?factor)\b",
     re.I)
 _WEAK = re.compile(
     r"\b(?:due\s+to|caused\s+by|because\s+of|stem(?:s|med)?\s+from|result(?:s|ed)?\s+from|triggered\s+by|"
-    r"was\s+the\s+result\s+of|(?:led|leads|lead)\s+to\s+(?:the|this|an?)\s+\w*\s*(?:outage|incident|downtime|"
-    r"failure|loss))\b",
+    r"was\s+the\s+result\s+of|(?:led|leads)\s+to|"
+    # how an attack got in: "through a compromise of the workflows", "injected obfuscated code"
+    r"(?:through|via|by)\s+(?:a\s+|the\s+)?compromise|inject(?:ed|ing)\s+(?:\w+\s+){0,2}code|"
+    r"exploit(?:ed|ing)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:bug|vulnerability|flaw|weakness))\b",
     re.I)
 # What says there is no cause to tell yet.
 _UNKNOWN = re.compile(
@@ -40,6 +43,10 @@ _UNKNOWN = re.compile(
     r"ruled\s+out|(?:will|to)\s+(?:determine|identify|find)\s+the\s+(?:root\s+)?cause|"
     r"(?:we\s+)?(?:are\s+)?(?:working|trying)\s+to\s+(?:determine|identify|understand))\b",
     re.I)
+# A cause offered as a guess ("It's possible this error was caused by …") yields to one stated as fact.
+_HEDGE = re.compile(r"\b(?:it'?s|it is|it was)\s+possible\b|\b(?:possibly|perhaps|maybe|presumably|"
+                    r"may|might|could)\s+(?:have\s+)?(?:been\s+)?(?:caused|due|the|a|result)|\bwe\s+(?:suspect|think|believe)\b",
+                    re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[*_`])")
 
 
@@ -53,16 +60,20 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
 
-def find(blocks: list[Block]) -> Statement | None:
-    """The sentence (with the list it introduces, when it ends in a colon) that states the cause."""
-    for rx in (_CORRECTED, _STRONG, _WEAK):
+def find(blocks: list[Block], near: int | None = None) -> Statement | None:
+    """The sentence (with the list it introduces, when it ends in a colon) that states the cause.
+
+    A sentence that only links two events ("due to", "led to") is taken from the first `near` blocks
+    (the opening and the account of what happened), never from an aside further on.
+    """
+    for rx, hedged in ((_CORRECTED, False), (_STRONG, False), (_WEAK, False), (_STRONG, True), (_WEAK, True)):
         for i, b in enumerate(blocks):
-            if b.kind not in ("para", "item", "quote"):
+            if b.kind not in ("para", "item", "quote") or (rx is _WEAK and near is not None and i >= near):
                 continue
             text = b.all_text() if b.kind == "item" else b.text
             sentences = _sentences(text)
             for k, sentence in enumerate(sentences):
-                if not rx.search(sentence) or _UNKNOWN.search(sentence):
+                if not rx.search(sentence) or _UNKNOWN.search(sentence) or bool(_HEDGE.search(sentence)) != hedged:
                     continue
                 # A paragraph that ends by introducing a list ("The exact cause of events was:") states
                 # the cause in that list.

@@ -64,6 +64,8 @@ _META_KEYS = {
     "start": "start", "started": "start", "start time": "start", "began": "start", "detected": "detected",
     "end": "end", "ended": "end", "end time": "end", "resolved": "end", "resolved at": "end",
     "date/time": "date", "date and time": "date", "when": "date",
+    "time to recovery": "duration", "time to recover": "duration", "time to resolution": "duration",
+    "time to resolve": "duration", "time to restore": "duration", "ttr": "duration", "mttr": "duration",
     "root cause": "root_cause", "root causes": "root_cause", "cause": "root_cause", "causes": "root_cause",
 }
 # Metadata a document may write as a heading with its value below (`## Date` then `2025-04-14`).
@@ -71,6 +73,11 @@ _META_SECTIONS = ("date", "duration", "severity", "author", "root_cause")
 _BR = re.compile(r"<br\s*/?>", re.I)
 # A title that dates a report rather than an incident.
 _REPORTED = re.compile(r"\b(?:disclos\w*|published|announcement|notice|updated?)\b", re.I)
+_URL_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_LATE_KINDS = (S.TIMELINE, S.ACTION_ITEMS, S.LESSONS, S.WENT_WELL, S.COULD_IMPROVE, S.APPENDIX)
+# Sections that list facts about the incident as `Key: value` lines.
+_STATS_SECTIONS = {"stats", "statistics", "metadata", "incident metadata", "key facts", "facts", "incident information",
+                   "incident info", "metrics", "key metrics"}
 # Sections whose prose is not where a document states its cause.
 _NOT_CAUSES = {"thanks", "acknowledgements", "acknowledgments", "contact", "contact and future updates",
                "about us", "about", "disclaimer"}
@@ -230,10 +237,8 @@ class _Parser:
                 reader = self._timeline(date, tz)
             if date is not None and start is None and meta.get("duration"):
                 start, end, minutes = self._window(meta, date, tz, summary)
-        if minutes is None and start is None and end is None and (stated := find_stated_duration(summary)):
-            minutes = stated[0]  # "The chain halted for almost four hours"
-            if "summary" in self.spans:
-                self.spans["duration"] = self.spans["summary"]
+        if minutes is None and start is None and end is None:
+            minutes = self._stated_duration(summary, preamble)
         timeline = reader.events
         self.diagnostics.extend(reader.diagnostics)
         fm_span = self.spans.get("front_matter")
@@ -410,6 +415,15 @@ class _Parser:
                         take(part, self._line_of(b, part))
                 elif b.kind == "item":
                     take(b.text, self._no(b.start))
+        # `- Time to recovery: 31 minutes` in a closing `# Stats` list; `**Date**: …` in an opening
+        # section when nothing stands between the title and it.
+        opening = next((s for s in self.sections if s is not self.title_section), None)
+        for sec in self.sections:
+            stats = S.normalise(sec.title) in _STATS_SECTIONS
+            if stats or (sec is opening and sec.kind is None and start >= end - 1):
+                for ln in self.lines[sec.start:sec.end]:
+                    if ln.kind in ("text", "list"):
+                        take(ln.text, ln.no)
         for sec in self.sections:
             canon = _META_KEYS.get(S.normalise(sec.title)) if sec.kind is None and sec.level > 1 else None
             if canon in _META_SECTIONS and canon not in found:
@@ -459,12 +473,22 @@ class _Parser:
         if found and found[0]:
             self.spans["date"] = self.spans.get("title", Span(line=1, end_line=1))
             return found[0]
-        return self._prose_date(summary[:2000], fm)
+        d = self._prose_date(summary[:2000], fm)
+        if d is None and (found := find_date(title or "", need_year=False)) is not None:
+            # "Post Mortem Covering 11 April to 23 April": the year is the one the text gives the day.
+            month, day = found[3]
+            body = " ".join(ln.text for ln in self.lines[:400] if ln.kind in ("text", "list", "heading"))
+            years = {x.year for x in _named_dates(body) if (x.month, x.day) == (month, day)}
+            if len(years) == 1:
+                d = _safe_date(years.pop(), month, day)
+                self.spans["date"] = self.spans.get("title", Span(line=1, end_line=1))
+        return d
 
     def _prose_date(self, text: str, fm) -> dt.date | None:
         """The first day the summary names. Without a year ("Starting on March 15th"), the year is the
         one written with a later day ("between November 4th and November 15th 2013"), or else the one
         that puts the day on or before the publication date."""
+        text = _URL_TARGET.sub("]", text)  # a link's target is not prose: `](./2024-03-06-post.md)`
         found = find_date(text, need_year=False)
         if found is None:
             return None
@@ -493,6 +517,11 @@ class _Parser:
             return fm_date
         if first_date:
             return first_date
+        if not timeline:
+            # A timeline told in prose ("On September 5th, a researcher reported …").
+            prose = " ".join(b.text for s in self._of(S.TIMELINE) for b in self._blocks(s) if b.kind == "para")
+            if prose and (d := self._prose_date(prose[:2000], fm)) is not None:
+                return d
         return fm_date or _leading_iso_date(self.stem)
 
     def _zone(self, meta, preamble: list[Block]) -> tuple[dt.tzinfo, bool]:
@@ -550,6 +579,27 @@ class _Parser:
         if minutes is None and start and end:
             minutes = round((end - start).total_seconds() / 60)
         return start, end, minutes
+
+    def _stated_duration(self, summary: str, preamble: list[Block]) -> int | None:
+        """The duration the opening prose or the Impact section states: "The chain halted for almost
+        four hours", "build.opensuse.org was offline for 20 minutes"."""
+        places: list[tuple[str, int]] = [(b.text, self._no(b.start)) for b in preamble if b.kind == "para"]
+        for kind in (S.SUMMARY, S.IMPACT):
+            for sec in self._of(kind)[:1]:
+                places += [(b.all_text() if b.kind == "item" else b.text, self._no(b.start))
+                           for b in self._blocks(sec) if b.kind in ("para", "item")]
+        if not places and summary:
+            places.append((summary, self.spans["summary"].line if "summary" in self.spans else 1))
+        # "offline for a period of 84 minutes" … "users were impacted during roughly 10.5 hours": a
+        # part of the incident is shorter than the whole, so the longest stated is the incident's.
+        best: tuple[int, int] | None = None
+        for text, no in places:
+            if (stated := find_stated_duration(text)) is not None and (best is None or stated[0] > best[0]):
+                best = (stated[0], no)
+        if best is None:
+            return None
+        self.spans["duration"] = Span(line=best[1], end_line=best[1])
+        return best[0]
 
     def _timeline(self, date, tz) -> TimelineReader:
         reader = TimelineReader(date, tz)
@@ -642,11 +692,19 @@ class _Parser:
         rc_secs = self._of(S.ROOT_CAUSE)
         self._span("root_cause", rc_secs)
         wh_secs = self._of(S.WHAT_HAPPENED)
-        if wh_secs:
+        rc_prose = "\n\n".join(filter(None, (self._prose(
+            [b for b in self._blocks(s) if b.kind in ("para", "quote")]) for s in rc_secs)))
+        inside = [s for s in wh_secs if s.parent is not None and s.parent.kind == S.ROOT_CAUSE]
+        if inside:
+            what = self._prose(self._blocks(inside[0]))
+        elif rc_prose:
+            # "## The Issue" telling the story, then "## The Cause": the cause is what the Root Cause
+            # section says.
+            what = rc_prose
+        elif wh_secs:
             what = self._prose(self._blocks(wh_secs[0]))
         else:
-            what = "\n\n".join(filter(None, (self._prose(
-                [b for b in self._blocks(s) if b.kind in ("para", "quote")]) for s in rc_secs)))
+            what = ""
         factors: list[ContributingFactor] = []
         cf_secs = self._of(S.CONTRIBUTING)
         self._span("contributing_factors", cf_secs)
@@ -672,7 +730,7 @@ class _Parser:
         for sec in fw_secs or [s for s in rc_secs]:
             whys.extend(self._whys(self._blocks(sec)))
         statement = ""
-        if not (rc_secs or factors or whys):
+        if not rc_secs:
             statement = self._cause_statement(meta)
         return RootCause(what_happened=what, statement=statement, contributing_factors=factors, five_whys=whys)
 
@@ -681,11 +739,16 @@ class _Parser:
         sentence of its summary, opening or account of what happened that names the cause."""
         if "root_cause" in meta:
             return meta["root_cause"][0]
-        places = [s for s in self.sections if s.kind in (S.SUMMARY, S.WHAT_HAPPENED, S.IMPACT, None)
+        places = [s for s in self.sections if s.kind in (S.SUMMARY, S.WHAT_HAPPENED, S.IMPACT, S.CONTRIBUTING, None)
                   and s is not self.title_section and S.normalise(s.title) not in _NOT_CAUSES]
+        # The story is told before the timeline, the lessons and the follow-ups; an aside after them
+        # ("because of that nonprofit status, we rely on donations") is not where the cause is.
+        late = next((s.heading.no for s in self.sections if s.kind in _LATE_KINDS), len(self.lines) + 1)
+        near = [s for s in places if s.kind in (S.SUMMARY, S.WHAT_HAPPENED, S.IMPACT) or s.heading.no < late]
         start, end = self._preamble_range()
-        bs = blocks(self.lines, [(start, end)]) + [b for s in places for b in blocks(self.lines, [(s.start, s.end)])]
-        found = _cause.find(bs)
+        opening = blocks(self.lines, [(start, end)]) + [b for s in near for b in blocks(self.lines, [(s.start, s.end)])]
+        rest = [b for s in places if s not in near for b in blocks(self.lines, [(s.start, s.end)])]
+        found = _cause.find(opening + rest, near=len(opening))
         if found is None:
             return ""
         no = self._no(found.block.start)

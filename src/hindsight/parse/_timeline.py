@@ -85,6 +85,10 @@ def leading_time(text: str) -> Lead | None:
         if w is None and inner and _UNKNOWN_TIME.match(inner) and (any(ch.isdigit() for ch in inner) or "?" in inner):
             return Lead(None, inner, _strip_sep(rest))
         break
+    if s.startswith(("**", "__")) and (w := match_when(s, 2)) is not None and w.has_time:
+        # `**09:11:59 PM UTC — Exploit execution** (block 23,914,086)`: the emphasis runs on past the time.
+        rest = s[w.end:].replace(s[:2], "", 1)
+        return Lead(w, w.text, _strip_sep(rest))
     w = match_when(s)
     if w is None and (m := _DOT_TIME.match(s)):
         # "14.30 event": a European way to write 14:30.
@@ -264,6 +268,9 @@ class TimelineReader:
                 self._item(b, lines)
             elif b.kind == "para":
                 self._para(b, lines)
+                if b.text.rstrip("*_ ").endswith(":") and leading_time(b.text) is None:
+                    # "The full list of CDN hosts:": the list it introduces is not a run of events.
+                    groups.append((len(self.events), len(self.diagnostics)))
         self._flush(heading_event, lines)
         self._drop_untimed_groups(first, groups)
 

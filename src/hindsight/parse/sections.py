@@ -41,7 +41,8 @@ _EXACT = {
                  "working theory", "analysis", "causal analysis", "the root cause", "fault", "technical details",
                  "diagnosis", "origin of the incident", "origin of the issue", "origin of the outage",
                  "origin of the problem", "what caused this", "what caused the outage", "why it happened",
-                 "cause of the incident", "cause of the outage", "cause and resolution"],
+                 "cause of the incident", "cause of the outage", "cause and resolution", "the cause", "the causes",
+                 "root causes and trigger", "root cause and trigger"],
     WHAT_HAPPENED: ["what happened", "what happened exactly", "incident description", "what went on",
                     "the incident", "incident", "the outage", "outage", "the problem", "the issue", "details",
                     "incident details", "incident overview", "incident report"],
@@ -86,7 +87,8 @@ _PATTERNS = [
     (TIMELINE, re.compile(r"\btimeline\b|\bchronology\b")),
     # "What is being done to prevent future incidents?", "How are we preventing it from happening again?"
     (ACTION_ITEMS, re.compile(r"\bprevent\w*\b.*\b(again|future|recurr\w*|repeat\w*|reoccur\w*)\b")),
-    (ROOT_CAUSE, re.compile(r"^root causes?\b|\broot cause analysis\b|\bwhy did (it|this) happen\b")),
+    (ACTION_ITEMS, re.compile(r"\b(resolving|remedial|resulting|preventive|preventative) actions?\b")),
+    (ROOT_CAUSE, re.compile(r"^root causes?\b|\broot cause analysis\b|\bwhy did\b.*\bhappen\b|^(the )?root of\b")),
     (IMPACT, re.compile(r"^impact\b")),
     (SUMMARY, re.compile(r"^(incident )?summary\b")),
     # "So what happened?", "What happened on 17th June 2019", "Details of the incident"

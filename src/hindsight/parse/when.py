@@ -35,11 +35,13 @@ _DATE_PATTERNS = [
     ("iso", re.compile(r"(?P<y>(?:19|20)\d\d)-" + _MONTH + r"-(?P<d>\d{1,2})(?!\d)", re.I)),
     # Friday, December 13th, 2022 / May 31 / Dec 9 2025 / August 18-19, 2025 (read at its first day) /
     # November 5th ’24
-    ("mdy", re.compile(_WEEKDAY + _MONTH + r"\s+(?P<d>\d{1,2})" + _ORD + r"(?![\d:])"
+    ("mdy", re.compile(_WEEKDAY + _MONTH + r"\s+(?P<d>\d{1,2})" + _ORD + r"(?!\d|:\d)"
                        + r"(?:\s*[-–]\s*\d{1,2}" + _ORD + r"(?![\d:]))?" + _YEAR, re.I)),
     # Friday 29 November 2019 / 31st July 2018 / the 3rd of May
     ("dmy", re.compile(_WEEKDAY + r"(?:the\s+)?(?P<d>\d{1,2})" + _ORD + r"(?:\s+of)?\s+" + _MONTH + _YEAR,
                        re.I)),
+    # 19.09.2023 (day first, as in Europe, when written with dots)
+    ("dmy", re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d\d)(?![\d.])")),
     # 12/09/2025 or 4/26 (month first, as in the US)
     ("us", re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>(?:19|20)?\d\d))?(?![\d/])")),
     # 03-26, only directly before a time (Kubernetes-style `[03-26 23:04]`)
@@ -223,10 +225,16 @@ def match_time(s: str, pos: int = 0, *, allow_hhmm: bool = False):
             sec = int(m.group("s")) if m.group("s") else None
             ap = m.group("ap")
         if ap:
-            if h > 12 or h == 0:
-                return None
             pm = ap.lower().startswith("p")
-            h = (h % 12) + (12 if pm else 0)
+            if h > 12:
+                if not pm:
+                    return None
+                # `13:06PM`: a 24-hour time with a stray PM; the hour says which it is.
+            elif h == 0:
+                if pm:
+                    return None
+            else:
+                h = (h % 12) + (12 if pm else 0)
         if h == 24 and (mi or sec):
             return None
         end = m.end()
@@ -257,6 +265,7 @@ def match_zone(s: str, pos: int):
 
 
 _ISO_OFFSET = re.compile(r"([+\-−])([01]\d):?([0-5]\d)(?![\d:])")
+_WRAPPED_TIME = re.compile(r"(\*\*|__|`)(?=\d)")
 _SKIP_SEP = re.compile(r"\s*(?:,\s*|T(?=\d)|\s+at\s+|\s+)")
 _PAREN = re.compile(r"\s*\(([^()]{1,40})\)")
 _PAREN_ZONE = re.compile(r"\s*\(\s*([^()]{1,40}?)\s*\)")
@@ -272,7 +281,15 @@ def match_when(s: str, pos: int = 0, *, date_kinds: tuple[str, ...] = ("iso", "m
     if d:
         w.year, w.month, w.day, p = d
         m = _SKIP_SEP.match(s, p)
-        t = match_time(s, m.end() if m else p, allow_hhmm=True)
+        k = m.end() if m else p
+        t = match_time(s, k, allow_hhmm=True)
+        if t is None and (wrap := _WRAPPED_TIME.match(s, k)):
+            # `Feb 28th **01:52**`: the time emphasised after the day.
+            t = match_time(s, wrap.end(1), allow_hhmm=True)
+            if t is not None and s.startswith(wrap.group(1), t[3]):
+                t = (*t[:3], t[3] + len(wrap.group(1)))
+            else:
+                t = None
     else:
         t = match_time(s, p)
         if t is None:
@@ -385,8 +402,8 @@ def parse_duration(text: str) -> int | None:
 _NUMBER = r"(?:\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 _UNITS = r"(?:weeks?|days?|hours?|hrs?|h|minutes?|mins?|m)(?![a-z])"
 _STATED = re.compile(
-    r"(?:\b(?:outage|offline|down|unavailable|unreachable|halted|degraded|disrupted|interrupted|stopped|"
-    r"inaccessible|downtime|impacted|affected)\b[^.;:!?\n]{0,40}?(?:\bfor|\bof)|\blast(?:ed|ing))"
+    r"(?:\b(?:outage|offline|down|unavailable|unreachable|halted|degraded|degradation|disrupted|interrupted|"
+    r"stopped|inaccessible|downtime|impacted|affected)\b[^.;:!?\n]{0,40}?(?:\bfor|\bof|\bduring)|\blast(?:ed|ing))"
     r"\s+(?:(?:almost|about|nearly|approximately|approx\.|around|roughly|"
     r"just over|just under|over|under|some|~)\s*)?"
     r"(?P<dur>" + _NUMBER + r"[\s-]*" + _UNITS + r"(?:,?\s*(?:and\s+)?" + _NUMBER + r"[\s-]*" + _UNITS + r")*)",

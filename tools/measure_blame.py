@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "tests" / "language"
 sys.path.insert(0, str(ROOT / "src"))
 
-SETS = ("blame_sentences.tsv", "blame_sentences_2.tsv", "blame_real.tsv", "blame_kinds.tsv")
+SETS = ("blame_sentences.tsv", "blame_sentences_2.tsv", "blame_real.tsv", "blame_kinds.tsv", "blame_kinds_2.tsv")
 
 
 def labelled(name: str):

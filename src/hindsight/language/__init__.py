@@ -23,13 +23,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from . import _structure
+
 __all__ = ["Hit", "Lexicon", "find_blame", "find_human_error", "present_triggers", "words_of"]
 
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|none|without|n't|neither|nor|isn't|wasn't|aren't|weren't)\b"
                        r"|n't\b", re.I)
-_BOUNDARY = re.compile(r"[.!?;:()\[\]—–|]|,|\s-\s|\b(?:and|but|because|so|when|after|before|while|which|then|"
-                       r"since|as|if|or|once|until|although|though|where|whereas)\b", re.I)
-_TOKEN = re.compile(r"@[\w.-]+|[\w'’-]+")
+_BOUNDARY = re.compile(r"[.!?](?=\s|$)|[;()\[\]—–|]|:(?=\s|$)|,|\s-\s|\b(?:and|but|because|so|when|after|before|"
+                       r"while|which|then|since|as|if|or|once|until|although|though|where|whereas)\b", re.I)
+_TOKEN = re.compile(r"@[\w.-]+|[\w'’-]+(?:\.[\w'’-]+)*")
 _ADVERBS = {"simply", "also", "then", "just", "again", "never", "already", "probably", "apparently",
             "unfortunately", "clearly", "obviously", "completely", "totally", "once", "still", "even", "somehow",
             "repeatedly", "initially", "later", "subsequently", "actually", "really", "basically", "only",
@@ -89,9 +91,14 @@ def _first_words(phrases: Iterable[str]) -> set[str]:
     return out
 
 
+# Words that may stand between the words of a phrase without changing it: "could easily have prevented".
+_FILLER = r"\s+(?:(?:easily|just|simply|really|clearly|obviously|certainly|definitely|probably|also|even|never|"\
+          r"completely|totally|entirely)\s+)?"
+
+
 def _alternation(phrases: Iterable[str]) -> str:
     parts = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "['’]") for p in parts)
+    return "|".join(re.escape(p).replace(r"\ ", _FILLER).replace("'", "['’]") for p in parts)
 
 
 class Lexicon:
@@ -120,6 +127,15 @@ class Lexicon:
                                                 *d["passive"]]) | {"fault", "mistake", "error", "carelessness",
                                                                    "negligence", "screw-up", "screwup"})
         self.human_triggers = frozenset(_first_words(d["human_error"]))
+        # Lower-case words that name a person ("engineer", "she", "on-call" as "on" and "call"…).
+        # The last word of each role is what names the person ("incident commander" is a commander, not
+        # an incident).
+        self.person_words = frozenset(_WORDS.findall(phrase.lower())[-1] for phrase in [*self.roles, *self.persons]
+                                      if _WORDS.findall(phrase.lower())) - {"call", "worker", "lead", "one"}
+        # A text that names a person may blame one by the shape of a sentence alone ("Had Marco read
+        # the runbook…"), so naming a person makes it worth the closer look too.
+        self.lexical_triggers = self.triggers
+        self.triggers = self.triggers | self.person_words | {"who"} | {n.lower() for n in self.names}
         self.cause = re.compile(rf"(?<![\w-])(?:{_alternation(d['cause_words'])})", re.I)
 
     # -- who is the subject -------------------------------------------------------------------------
@@ -127,9 +143,17 @@ class Lexicon:
         """`person`, `team`, `system` or None for a noun phrase (the clause's subject)."""
         lowered = [w.lower() for w in words]
         # "the engineer who pushed the config…", "the author of the PR…": the head comes first.
-        for joint in ("who", "of"):
+        # "the engineer who pushed the config…", "the author of the PR…", "the monitoring system for
+        # docs.flutter.dev": the head comes first.
+        for joint in ("who", "of", "for", "in", "at", "with", "from"):
             if joint in lowered[1:]:
                 words = words[:lowered.index(joint, 1)]
+                lowered = lowered[:len(words)]
+        # "the developer creating the pull request misjudged…": a participle after a person starts a
+        # phrase that describes them.
+        for i in range(1, len(words)):
+            if words[i].lower().endswith("ing") and self._is_person_word(words[i - 1], first=False):
+                words = words[:i]
                 break
         words = [w for w in words if w.lower() not in _ADVERBS]
         if not words:
@@ -144,13 +168,21 @@ class Lexicon:
             return "person"
         if low in self.team or (len(words) >= 2 and f"{words[-2].lower()} {low}" in self.team):
             return "team"
-        if low in self.systems:
+        if low in self.systems or (len(words) >= 2 and f"{words[-2].lower()} {low}" in self.systems):
             return "system"
         # "the engineer on call failed to…": a person further back in the phrase.
         for w in words[:-1]:
             if not w.endswith(("'s", "’s")) and self._is_person_word(w, first=False) and w.lower() not in _DETERMINERS:
                 return "person"
         return None
+
+    def is_person(self, phrase: str) -> bool:
+        """Whether a noun phrase ("the on-call engineer", "@sam", "Marco") names a person."""
+        return self.kind_of(_TOKEN.findall(phrase)) == "person"
+
+    def is_person_word(self, word: str) -> bool:
+        """Whether one word names a person: a name, an @handle, a role, `he`/`she`/`someone`."""
+        return self._is_person_word(word, first=False)
 
     def _is_person_word(self, w: str, *, first: bool) -> bool:
         if w.startswith("@") and len(w) > 1:
@@ -221,7 +253,8 @@ def _suggest(phrase: str) -> str:
 def present_triggers(text: str, lex: Lexicon) -> frozenset[str]:
     """The trigger words a whole document contains: when none, no part of it needs a closer look."""
     words = words_of(text)
-    return frozenset(lex.triggers & words) | frozenset(lex.human_triggers & words)
+    handles = frozenset(w for w in words if w.startswith("@")) if "@" in text else frozenset()
+    return frozenset(lex.triggers & words) | frozenset(lex.human_triggers & words) | handles
 
 
 def find_blame(text: str, lex: Lexicon, words: set[str] | None = None) -> list[Hit]:
@@ -229,13 +262,26 @@ def find_blame(text: str, lex: Lexicon, words: set[str] | None = None) -> list[H
 
     `words` is `words_of(text)`, when the caller already has it.
     """
-    if lex.triggers.isdisjoint(words if words is not None else words_of(text)):
+    words = words if words is not None else words_of(text)
+    lexical = not lex.lexical_triggers.isdisjoint(words)
+    if not lexical and "@" not in text and lex.triggers.isdisjoint(words):
         return []
+    hits = _by_words(text, lex) if lexical else []
+    if hits or not _structure.KEYS.isdisjoint(words):
+        hits = _by_shape(text, lex, hits)
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def _by_words(text: str, lex: Lexicon) -> list[Hit]:
+    """The blame the word lists find: judgements, failures with a person as subject, passives."""
     hits: list[Hit] = []
     exempt = [(m.start(), m.end()) for m in lex.not_judgement.finditer(text)]
     for m in lex.judgement.finditer(text):
         if _inside(exempt, m.start(), m.end()) or _negated(text, m.start()):
             continue
+        if m.group(0).lower().endswith("ly") and lex.kind_of(lex.subject_before(text, m.start())) == "system":
+            continue  # "the backup script carelessly overwrote…": a system described as a person
         hits.append(Hit(m.start(), m.end(), m.group(0), "judgement",
                         "describe what happened and what in the system made it likely, without judging a person"))
     for m in lex.possessive_fault.finditer(text):
@@ -263,8 +309,43 @@ def find_blame(text: str, lex: Lexicon, words: set[str] | None = None) -> list[H
             hits.append(Hit(m.start(), end, text[m.start():end], kind,
                             "human error is a symptom, not a cause: name the condition that made it possible"
                             if kind == "human-error" else _suggest(m.group(0))))
-    hits.sort(key=lambda h: h.start)
     return hits
+
+
+_SUGGEST_SHAPE = {
+    "person-cause": "say what in the system let this happen, not who did it: the missing check, prompt or guard",
+    "judgement": "describe what happened and what in the system made it likely, without judging a person",
+}
+
+
+def _by_shape(text: str, lex: Lexicon, hits: list[Hit]) -> list[Hit]:
+    """Add the blame only a sentence's shape shows, and drop what a sentence quotes in order to reject."""
+    out = list(hits)
+    for s in _SENTENCE.finditer(text):
+        a, sentence = s.start(), s.group(0)
+        if _structure.rejects(sentence):
+            out = [h for h in out if not (a <= h.start < s.end())]
+            continue
+        words = words_of(sentence)
+        if not _names_a_person(sentence, words, lex):
+            continue  # every shape is about a person: a sentence that names none needs no closer look
+        for start, end, kind in _structure.find(sentence, lex.is_person, lex.is_person_word, words):
+            start, end = a + start, a + end
+            if _negated(text, start) or any(h.start < end and start < h.end for h in out):
+                continue
+            out.append(Hit(start, end, text[start:end].strip(), kind, _SUGGEST_SHAPE[kind]))
+    return out
+
+
+def _names_a_person(sentence: str, words: set[str], lex: Lexicon) -> bool:
+    """Whether a sentence has a word that can name a person: a role, `he`/`she`/`his`/`her`/`someone`,
+    an @handle, a name."""
+    if "@" in sentence or not words.isdisjoint(lex.person_words) or "who" in words or "team" in words:
+        return True
+    return any(w in lex.names for w in _CAPITALISED.findall(sentence))
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-zà-ÿ-]+")
 
 
 def _system_ahead(text: str, start: int, lex: Lexicon) -> bool:
@@ -286,7 +367,7 @@ def find_human_error(text: str, lex: Lexicon, *, cause_context: bool = False,
     for s in _SENTENCE.finditer(text):
         sentence = s.group(0)
         for m in lex.human_error.finditer(sentence):
-            if _NOT_A_CAUSE.search(sentence):
+            if _NOT_A_CAUSE.search(sentence) or _structure.rejects(sentence):
                 continue
             standalone = len(sentence.strip(" -*.:\n")) <= len(m.group(0)) + 12
             if cause_context or standalone or lex.cause.search(sentence):

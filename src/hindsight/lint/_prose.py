@@ -79,6 +79,7 @@ def units(lines: list[Line], words: frozenset[str] | None = None) -> list[Unit]:
     usually a handful: the rest is never assembled."""
     groups = _groups(lines)
     if words is not None:
-        groups = [g for g in groups if any(w in lines[i].text.lower() for i in g for w in words)]
+        low = {i: lines[i].text.lower() for g in groups for i in g}
+        groups = [g for g in groups if any(w in low[i] for i in g for w in words)]
     out = [_unit(lines, g) for g in groups]
     return [u for u in out if u.text.strip()]

@@ -8,7 +8,7 @@ but the opposite of "What went well" beside it.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from .scan import Section
 
@@ -107,6 +107,7 @@ def strip_inline(text: str) -> str:
     return _INLINE.sub("", _LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)).strip()
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Heading text reduced to the words that name it: `## 3. Root Cause(s) (UTC):` -> `root cause`."""
     t = strip_inline(text)

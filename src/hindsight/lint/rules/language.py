@@ -31,11 +31,21 @@ class BlameLanguage(Rule):
     Finds sentences that make a person the cause ("Bob forgot to update the
     pool settings", "the on-call engineer ignored the alert", "the alert was
     ignored by @jdoe") and judgement words (careless, negligent, sloppy, lazy,
-    reckless, incompetent, fault, blame, fat-fingered, screwed up). Saying that
-    a person acted is fine ("Alice increased the pool size"), and so is a
-    counterfactual about a system ("the pipeline should have blocked the
-    release"). Each finding names the phrase and suggests a system-focused
-    rewrite.
+    reckless, incompetent, fault, blame, fat-fingered, screwed up). It also reads
+    blame from the shape of a sentence: a counterfactual about a person ("had
+    Marco read the runbook…"), responsibility placed on a person ("the fault
+    lies with the release manager", "Root cause: Dave."), a mistake with a
+    person as its agent ("his misclick", "an oversight by the reviewer"), harm
+    with a person as its subject ("the intern took down the payments API"), an
+    omission told over two sentences ("We asked Lisa to verify the backups. She
+    never did."), a question that presumes a failure ("Why did Tom ignore the
+    alert?") and praise beside damage. Saying that a person acted is fine
+    ("Alice increased the pool size", "Kim dropped the temporary table once the
+    backfill finished"), and so is a counterfactual about a system ("the
+    pipeline should have blocked the release"), a system described with a
+    human verb ("the scheduler forgot the lock") and blame quoted to reject it
+    ("it would be easy to say the engineer should have checked, but…"). Each
+    finding names the phrase and suggests a system-focused rewrite.
 
     ## Why is this bad?
     Blame makes people hide mistakes, and the next incident's postmortem gets

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .standard import DOCUMENT_STATUSES, DRAFT_DEADLINE_HOURS, SEVERITIES
+from .standard import DOCUMENT_STATUSES, DRAFT_DEADLINE_HOURS, SEVERITIES, SEVERITY_MAP
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("incidents_dir", str, "docs/incidents",
            "Folder, relative to the project root, that holds the postmortems."),
     Option("severity_levels", list, list(SEVERITIES), "The severity levels a postmortem may state.", str),
+    Option("severity_map", dict, dict(SEVERITY_MAP),
+           "Levels of other scales and the level each stands for, for the fix `invalid-severity` offers "
+           "(`SEV1 = \"P0\"`, `Critical = \"P0\"`); keys match whatever their case, spaces and dashes.", str),
     Option("statuses", list, list(DOCUMENT_STATUSES),
            "The document statuses of the lifecycle, in order.", str),
     Option("required_sections", list, DEFAULT_SECTIONS,

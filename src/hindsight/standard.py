@@ -16,6 +16,24 @@ STATUS_EMOJI = {"TODO": "🔲", "IN PROGRESS": "🔄", "DONE": "✅", "WONTFIX":
 CLOSED_STATUSES = ("DONE", "WONTFIX")
 #: Severity levels of the classification table (section 3).
 SEVERITIES = ("P0", "P1", "P2", "P3")
+#: Other scales' levels and the standard's level each stands for, by default (`severity_map` in
+#: configuration replaces it): SEV1 is the most severe level where SEV scales are used.
+SEVERITY_MAP = {"SEV0": "P0", "SEV1": "P0", "SEV2": "P1", "SEV3": "P2", "SEV4": "P3", "SEV5": "P3",
+                "Critical": "P0", "Highest": "P0", "Blocker": "P0", "High": "P1", "Major": "P1", "Medium": "P2",
+                "Moderate": "P2", "Minor": "P2", "Low": "P3", "Lowest": "P3", "Trivial": "P3"}
+
+
+def _scale_key(value: str) -> str:
+    return re.sub(r"[\s_\-.:]+", "", value).lower()
+
+
+def severity_level(value: str | None, mapping: dict[str, str] | None = None) -> str | None:
+    """The standard's level (P0-P3) that a severity written on another scale stands for, by `mapping`
+    (`SEV-1`, `Sev 1` and `sev1` are the same key); None when it stands for none."""
+    if value is None:
+        return None
+    table = {_scale_key(k): v for k, v in (SEVERITY_MAP if mapping is None else mapping).items()}
+    return table.get(_scale_key(value))
 #: Document statuses of the lifecycle, in order (section 4).
 DOCUMENT_STATUSES = ("Draft", "In Review", "Published", "Complete")
 #: The audiences a postmortem is shared with (section 6), and the formats Hindsight renders for each
@@ -36,7 +54,7 @@ def status_label(status: str | None) -> str:
 
 #: Every spelling read as one of the standard's four statuses (lower case; emoji as they are).
 STATUS_SPELLINGS: dict[str, tuple[str, ...]] = {
-    "TODO": ("todo", "to do", "to-do", "open", "not started", "planned", "new", "pending", "backlog", "🔲", "⬜",
+    "TODO": ("todo", "to do", "to-do", "open", "not started", "planned", "new", "backlog", "🔲", "⬜",
              "☐", "[ ]", "not done"),
     "IN PROGRESS": ("in progress", "in-progress", "inprogress", "wip", "doing", "ongoing", "started", "underway",
                     "work in progress", "🔄", "🚧", "⏳", "in review"),

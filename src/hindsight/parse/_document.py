@@ -87,7 +87,7 @@ _FM_KEYS = {
     "resolved": "end", "resolved_at": "end",
 }
 _TEMPLATE_LINES = tuple(t.lower() for t in TEMPLATE_TEXT if not t.startswith("["))
-_SEVERITY = re.compile(r"^\s*(?:sev(?:erity)?[\s-]*|p)(\d)\b", re.I)
+_SEVERITY = re.compile(r"^\s*p(\d)\b", re.I)
 _NUMBER = re.compile(r"(?<![\w.])[~≈<>]?\s*\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k|m|mm|million|thousand|%)?", re.I)
 _PERCENT_LABEL = re.compile(r"(target|actual|objective|slo|achieved)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*%", re.I)
 _IMPACT_KEYS = {
@@ -541,7 +541,9 @@ class _Parser:
             minutes = parse_duration(dur[0])
             rng = find_range(dur[0])
             if rng and date:
-                start, end = _combine(date, rng[0], tz), _combine(date, rng[1], tz)
+                # `24 hours 11 minutes (2018-10-21 22:52 - 2018-10-22 23:03 UTC)`: each end on its own day.
+                first = rng[0].date_near(date) or date
+                start, end = _combine(first, rng[0], tz), _combine(rng[1].date_near(first) or first, rng[1], tz)
             if rng is None and date:
                 for key, rx in (("start", r"\bfrom\s+"), ("end", r"\b(?:until|to)\s+")):
                     m = re.search(rx, dur[0])
@@ -882,10 +884,16 @@ def _is_statement_of_zone(text: str) -> bool:
 
 
 def _severity(value: str | None) -> str | None:
+    """`P1`, `p1`, `P1 (High)` as `P1`; a level of another scale (`SEV1`, `Sev-2`, `Critical`) as written,
+    so the linter can say it is not on the standard's scale."""
     if value is None:
         return None
     m = _SEVERITY.match(value)
-    return f"P{m.group(1)}" if m else value.strip()
+    if m:
+        return f"P{m.group(1)}"
+    v = value.strip().strip("*_`").strip()
+    m = re.match(r"^(sev(?:erity)?[\s\-_]*\d|[A-Za-z]+)\b", v, re.I)
+    return m.group(1) if m else v
 
 
 def _fm_date(value: Any) -> dt.date | None:

@@ -53,6 +53,10 @@ def _strip_sep(s: str) -> str:
 
 
 _APPROX = re.compile(r"^(?:~|≈|approx(?:imately|\.)?\s+|around\s+|circa\s+|ca\.\s*|about\s+)\s*", re.I)
+_VAGUE_TIME = re.compile(
+    r"(?:(?:around|about|approximately|approx\.?|roughly|circa|sometime|shortly|just|early|late|mid)\s+)?(?:in\s+the\s+)?"
+    r"(?:lunch(?:time)?|noon|midday|midnight|morning|afternoon|evening|night|dawn|dusk|later|earlier|soon|after|before|"
+    r"then|eod|end\s+of\s+(?:the\s+)?day|overnight|the\s+next\s+(?:day|morning))(?:\s+\w+)?", re.I)
 _DOT_TIME = re.compile(r"^([01]?\d|2[0-3])\.([0-5]\d)(?=\s|:|$)")
 _PLAIN_RANGE = re.compile(r"^\s*(?:-|–|—|to|until)\s*")
 
@@ -60,6 +64,7 @@ _PLAIN_RANGE = re.compile(r"^\s*(?:-|–|—|to|until)\s*")
 def leading_time(text: str) -> Lead | None:
     """`[08:47] x`, `**18:53** x`, `` `07:35` x``, `2:54 PM PST: x`, `2023-MM-DD: x` (unreadable)."""
     s = _unwrap_whole(_FOOTNOTE.sub("", text).strip())
+    written = s
     s = _APPROX.sub("", s, count=1)
     for o, c in _WRAPS:
         if not s.startswith(o) or (o in "*_" and s.startswith(o * 2) and len(o) == 1):
@@ -116,6 +121,10 @@ def leading_time(text: str) -> Lead | None:
     head = s.split(":", 1)[0] if ": " in s[:26] else ""
     if head and _UNKNOWN_TIME.match(head) and any(ch.isdigit() for ch in head):
         return Lead(None, head.strip(), s[len(head) + 1:].strip())
+    vague = written.split(":", 1)[0] if ": " in written[:40] else ""
+    if vague and _VAGUE_TIME.fullmatch(vague.strip(" *_`")):
+        # `around lunch: the team met`: a time, but not one anybody can place.
+        return Lead(None, vague.strip(" *_`"), written[len(vague) + 1:].strip())
     return None
 
 

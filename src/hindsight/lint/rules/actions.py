@@ -92,6 +92,15 @@ class ActionItemMultipleOwners(Rule):
                                                 f"(`{a.owner}`); name one person accountable")
 
 
+# What to write instead of statuses whose meaning is not one of the four (so no fix is offered).
+_STATUS_HINTS = {
+    "blocked": "a blocked item is IN PROGRESS (or TODO if not started), with what blocks it in its ticket",
+    "pending": "say whether it is TODO (not started) or IN PROGRESS (started, waiting on something)",
+    "on hold": "an item on hold is TODO or IN PROGRESS, with why in its ticket; WONTFIX if it is dropped",
+    "waiting": "a waiting item is IN PROGRESS, with what it waits for in its ticket",
+}
+
+
 @rule
 class ActionItemInvalidStatus(Rule):
     """An action item status that is not TODO, IN PROGRESS, DONE or WONTFIX.
@@ -118,8 +127,9 @@ class ActionItemInvalidStatus(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for a in ctx.pm.action_items:
             if a.status and a.status not in ACTION_STATUSES:
+                hint = _STATUS_HINTS.get(a.status.strip().lower(), "write the one it is")
                 yield self.finding(ctx, a.line, f"status `{a.status}` of `{_short(a.action)}` is not one of "
-                                                f"{', '.join(ACTION_STATUSES)}")
+                                                f"{', '.join(ACTION_STATUSES)}; {hint}")
 
 
 @rule

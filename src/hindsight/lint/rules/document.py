@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ...parse.sections import classify_text
 from ...parse.when import duration_text, find_range, parse_duration
-from ...standard import placeholders
+from ...standard import placeholders, severity_level
 from .._types import Context, Edit, Finding, Fix
 from ..rule import Rule, rule
 
@@ -254,18 +254,24 @@ class InvalidSeverity(Rule):
 
     ## What it does
     Checks that Severity is one of the configured levels (P0, P1, P2, P3 by default).
+    A level of another scale (`SEV1`, `Sev-2`, `Critical`) is reported with a fix
+    to the level `severity_map` says it stands for; the fix is safe when the
+    mapping is your own configuration, and needs `--unsafe-fixes` when it is the
+    default one (scales differ between organisations).
 
     ## Why is this bad?
     Severity decides whether a postmortem is mandatory and how soon it is due;
-    an unknown level escapes both.
+    an unknown level escapes both, and a level read as another (SEV1 as P1)
+    sets the wrong deadline.
 
     ## Example
-    `**Severity:** High`
+    `**Severity:** SEV1`
 
-    Use instead: `**Severity:** P1`
+    Use instead: `**Severity:** P0`
 
     ## Options
-    `severity_levels`: the allowed levels.
+    `severity_levels`: the allowed levels. `severity_map`: other scales' levels
+    and the allowed level each stands for.
 
     ## References
     The standard, section 3 (Severity Classification).
@@ -276,10 +282,21 @@ class InvalidSeverity(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         levels = ctx.config.get("severity_levels")
         sev = ctx.pm.severity
-        if sev is not None and sev not in levels:
-            span = ctx.pm.spans.get("severity")
-            yield self.finding(ctx, span.line if span else 1,
-                               f"severity `{sev}` is not one of {', '.join(levels)}")
+        if sev is None or sev in levels:
+            return
+        span = ctx.pm.spans.get("severity")
+        line = span.line if span else 1
+        level = severity_level(sev, ctx.config.get("severity_map"))
+        raw = ctx.lines[line - 1] if 0 < line <= len(ctx.lines) else ""
+        col = raw.find(sev)
+        if level not in levels or col < 0:
+            yield self.finding(ctx, line, f"severity `{sev}` is not one of {', '.join(levels)}")
+            return
+        own = "severity_map" in ctx.config.values
+        fix = Fix(f"write the severity as `{level}`", (Edit(line, col, line, col + len(sev), level),), safe=own)
+        yield self.finding(ctx, line, f"severity `{sev}` is on another scale than {', '.join(levels)}; "
+                                      f"{'your' if own else 'the default'} `severity_map` reads it as {level}",
+                           fix=fix, column=col + 1)
 
 
 @rule

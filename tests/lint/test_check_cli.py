@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from hindsight.cli import main
@@ -19,15 +18,6 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]
 CLEAN = FIXTURES / "2025-12-09-clean.md"
 BLAME = FIXTURES / "2025-12-09-blame-language.md"
-
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    """A real git work tree with a docs/incidents folder, as the working folder."""
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    (tmp_path / "docs" / "incidents").mkdir(parents=True)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def put(repo: Path, source: Path, name: str | None = None) -> Path:

@@ -5,7 +5,6 @@ only where the meaning is certain, and never as a false error."""
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 from click.testing import CliRunner
@@ -13,14 +12,6 @@ from click.testing import CliRunner
 from hindsight.cli import main
 
 from .test_check_cli import CLEAN
-
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    (tmp_path / "docs" / "incidents").mkdir(parents=True)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def write(repo, text: str, name: str = "2025-12-09-incident.md"):

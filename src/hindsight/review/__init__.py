@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import actions as actions_lib
@@ -113,12 +114,9 @@ def compute(records: list[Record], month: str, today: dt.date, *, levels: list[s
             days = (r.date - other_r.date).days
             if days > REPEAT_DAYS or (other_r.date == r.date and other_r.path > r.path):
                 continue
-            shared_service = set(r.services) & set(other_r.services)
-            shared_theme = set(r.themes) & set(other_r.themes)
-            if shared_service or shared_theme:
-                reason = (f"service {', '.join(sorted(shared_service))}" if shared_service
-                          else f"cause: {', '.join(sorted(shared_theme))}")
-                repeats.append({"postmortems": [_ref(other_r), _ref(r)], "days_apart": days, "reason": reason})
+            rel = relation(other_r, r)
+            if rel.kind == "repeat":
+                repeats.append({"postmortems": [_ref(other_r), _ref(r)], "days_apart": days, "reason": rel.evidence})
     runbooks = [{"postmortem": _ref(r), "id": u.id, "kind": u.kind, "text": u.text, "status": u.status,
                  "done": (u.status == "DONE") if u.kind == "action item" else None}
                 for r in in_month for u in r.runbook_updates]
@@ -162,6 +160,25 @@ def compute(records: list[Record], month: str, today: dt.date, *, levels: list[s
                                                     if _month(r.date) == t["month"]) for lvl in levels}
                               for t in trend},
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """How two postmortems are related: `repeat`, `related` (possibly) or `none`, and why."""
+
+    kind: str
+    evidence: str = ""
+
+
+def relation(a: Record, b: Record) -> Relation:
+    """Whether `b` repeats `a`: the same service, or the same cause theme."""
+    shared_service = set(a.services) & set(b.services)
+    shared_theme = set(a.themes) & set(b.themes)
+    if shared_service:
+        return Relation("repeat", f"service {', '.join(sorted(shared_service))}")
+    if shared_theme:
+        return Relation("repeat", f"cause: {', '.join(sorted(shared_theme))}")
+    return Relation("none")
 
 
 def _ref(r: Record) -> dict[str, Any]:

@@ -36,16 +36,20 @@ def measure():
     """(themes rows, repeats rows): (key, label, got) and (pair, label, related, got, evidence)."""
     import yaml
 
-    from hindsight.review import relation
+    from hindsight.review import inverse_frequency, relation
 
     themes = yaml.safe_load((CORPUS / "themes.yaml").read_text(encoding="utf-8"))
     pairs = yaml.safe_load((CORPUS / "repeats.yaml").read_text(encoding="utf-8"))
     keys = set(themes) | {p["a"] for p in pairs} | {p["b"] for p in pairs}
     recs = _records(sorted(keys))
+    # The words particular to a pair are judged against every labelled postmortem, as the review
+    # judges them against the postmortems of its window.
+    everything = _records(sorted({*keys, *(p.name for p in (CORPUS / "real").glob("*.md"))}))
+    idf = inverse_frequency(everything.values())
     theme_rows = [(k, set(v or []), set(recs[k].themes)) for k, v in themes.items()]
     repeat_rows = []
     for p in pairs:
-        rel = relation(recs[p["a"]], recs[p["b"]])
+        rel = relation(recs[p["a"]], recs[p["b"]], idf)
         repeat_rows.append(((p["a"], p["b"]), p["repeat"], p.get("related", False), rel))
     return theme_rows, repeat_rows
 

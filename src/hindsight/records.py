@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .model import Postmortem
 
 #: Bumped whenever what a record holds changes, so stored copies are rebuilt.
-RECORD_VERSION = 3
+RECORD_VERSION = 4
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -118,6 +118,8 @@ class Record:
     summary: str = ""
     sla_status: str | None = None
     themes: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()  # names of what it is about (review.similarity)
+    cause_words: tuple[tuple[str, int], ...] = ()  # the words of its cause, with counts
     minutes_to_acknowledge: float | None = None
     minutes_to_mitigate: float | None = None
     runbook_updates: tuple[RunbookUpdate, ...] = ()
@@ -152,6 +154,8 @@ class Record:
         return cls(**{**d, "date": _date(d["date"]), "start": _datetime(d["start"]), "end": _datetime(d["end"]),
                       "allowed_groups": tuple(d["allowed_groups"]), "tags": tuple(d["tags"]),
                       "services": tuple(d["services"]), "themes": tuple(d["themes"]),
+                      "components": tuple(d["components"]),
+                      "cause_words": tuple((w, n) for w, n in d["cause_words"]),
                       "runbook_updates": tuple(RunbookUpdate(**u) for u in d["runbook_updates"]),
                       "action_items": tuple(ActionRow._load(a) for a in d["action_items"])})
 
@@ -179,6 +183,7 @@ def build(pm: Postmortem, *, file_id: str, path: str, version: str, themes_extra
           mtime_ns: int = 0, size: int = 0) -> Record:
     """The record of a parsed postmortem."""
     from .review.measures import ACK, MITIGATED, RUNBOOK, duration, marker_minutes
+    from .review.similarity import cause_words, components
     from .review.themes import themes_of
 
     fm = pm.front_matter
@@ -198,6 +203,7 @@ def build(pm: Postmortem, *, file_id: str, path: str, version: str, themes_extra
         allowed_groups=tuple(pm.classification.allowed_groups),
         tags=_strings(fm.get("tags")), services=tuple(dict.fromkeys(services)), summary=pm.summary[:600],
         sla_status=pm.sla.status if pm.sla else None, themes=tuple(sorted(themes_of(pm, themes_extra))),
+        components=components(pm, services), cause_words=cause_words(pm),
         minutes_to_acknowledge=marker_minutes(pm, ACK), minutes_to_mitigate=marker_minutes(pm, MITIGATED),
         runbook_updates=tuple(runbooks), action_items=rows)
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import actions as actions_lib
 from ..errors import InputError
+from .similarity import Relation, inverse_frequency, relation
+
+__all__ = ["Relation", "compute", "inverse_frequency", "relation"]
 
 if TYPE_CHECKING:
     from ..lifecycle import Policy
@@ -105,8 +107,11 @@ def compute(records: list[Record], month: str, today: dt.date, *, levels: list[s
     themes = [{"name": name, "postmortems": [_ref(p) for p in ps], "count": len(ps),
                "in_month": sum(p.id in month_ids for p in ps), "recurring": len(ps) >= 2}
               for name, ps in sorted(theme_map.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
-    # Repeat incidents: the same service, or the same cause theme, within 90 days of a postmortem of the month.
-    repeats = []
+    # Repeat incidents within 90 days of a postmortem of the month: the same service or component, or a
+    # strongly similar cause (review.similarity); weaker links are only possibly related.
+    repeats: list[dict[str, Any]] = []
+    related: list[dict[str, Any]] = []
+    idf = inverse_frequency(window)
     for r in in_month:
         for other_r in window:
             if other_r.id == r.id or other_r.date > r.date:
@@ -114,9 +119,10 @@ def compute(records: list[Record], month: str, today: dt.date, *, levels: list[s
             days = (r.date - other_r.date).days
             if days > REPEAT_DAYS or (other_r.date == r.date and other_r.path > r.path):
                 continue
-            rel = relation(other_r, r)
-            if rel.kind == "repeat":
-                repeats.append({"postmortems": [_ref(other_r), _ref(r)], "days_apart": days, "reason": rel.evidence})
+            rel = relation(other_r, r, idf)
+            if rel.kind != "none":
+                (repeats if rel.kind == "repeat" else related).append(
+                    {"postmortems": [_ref(other_r), _ref(r)], "days_apart": days, "reason": rel.evidence})
     runbooks = [{"postmortem": _ref(r), "id": u.id, "kind": u.kind, "text": u.text, "status": u.status,
                  "done": (u.status == "DONE") if u.kind == "action item" else None}
                 for r in in_month for u in r.runbook_updates]
@@ -154,31 +160,13 @@ def compute(records: list[Record], month: str, today: dt.date, *, levels: list[s
         "completion_trend": trend,
         "themes": themes,
         "repeat_incidents": repeats,
+        "possibly_related": related,
         "runbook_updates": runbooks,
         "missing_or_late": late,
         "severity_by_month": {t["month"]: {lvl: sum(r.severity == lvl for r in dated
                                                     if _month(r.date) == t["month"]) for lvl in levels}
                               for t in trend},
     }
-
-
-@dataclass(frozen=True, slots=True)
-class Relation:
-    """How two postmortems are related: `repeat`, `related` (possibly) or `none`, and why."""
-
-    kind: str
-    evidence: str = ""
-
-
-def relation(a: Record, b: Record) -> Relation:
-    """Whether `b` repeats `a`: the same service, or the same cause theme."""
-    shared_service = set(a.services) & set(b.services)
-    shared_theme = set(a.themes) & set(b.themes)
-    if shared_service:
-        return Relation("repeat", f"service {', '.join(sorted(shared_service))}")
-    if shared_theme:
-        return Relation("repeat", f"cause: {', '.join(sorted(shared_theme))}")
-    return Relation("none")
 
 
 def _ref(r: Record) -> dict[str, Any]:

@@ -85,6 +85,10 @@ def markdown(r: dict[str, Any], link: Linker | None = None) -> str:
     out += [f"- {_named(x['postmortems'][1], link)} repeats {_named(x['postmortems'][0], link)} "
             f"({x['days_apart']} days apart; {_esc(x['reason'])})"
             for x in r["repeat_incidents"]] or ["- None."]
+    if r.get("possibly_related"):
+        out += ["", "## Possibly related (a shared theme or component, a different cause)", ""]
+        out += [f"- {_named(x['postmortems'][1], link)} and {_named(x['postmortems'][0], link)} "
+                f"({x['days_apart']} days apart; {_esc(x['reason'])})" for x in r["possibly_related"]]
     out += ["", "## Runbook updates", ""]
     out += [f"- [{'x' if u['done'] else ' '}] {_esc(u['text'])} ({u['kind']}, "
             f"{u['id'] or _named(u['postmortem'], link)}" + (f", {_esc(u['status'])}" if u["status"] else "") + ")"

@@ -25,7 +25,7 @@ from importlib.resources import files
 
 from . import _structure
 
-__all__ = ["Hit", "Lexicon", "find_blame", "find_human_error", "present_triggers", "words_of"]
+__all__ = ["Hit", "Lexicon", "find_blame", "find_human_error", "present_triggers", "words_of", "worth_a_look"]
 
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|none|without|n't|neither|nor|isn't|wasn't|aren't|weren't)\b"
                        r"|n't\b", re.I)
@@ -255,6 +255,15 @@ def present_triggers(text: str, lex: Lexicon) -> frozenset[str]:
     words = words_of(text)
     handles = frozenset(w for w in words if w.startswith("@")) if "@" in text else frozenset()
     return frozenset(lex.triggers & words) | frozenset(lex.human_triggers & words) | handles
+
+
+def worth_a_look(text: str, lex: Lexicon, words: set[str] | None = None) -> bool:
+    """Whether a piece of prose can hold blame at all: a word of the lists, or a person named beside a
+    word one of the sentence shapes needs. Most prose holds neither, and is never looked at closer."""
+    words = words if words is not None else words_of(text)
+    if not lex.lexical_triggers.isdisjoint(words) or not lex.human_triggers.isdisjoint(words):
+        return True
+    return not _structure.KEYS.isdisjoint(words) and _names_a_person(text, words, lex)
 
 
 def find_blame(text: str, lex: Lexicon, words: set[str] | None = None) -> list[Hit]:

@@ -5,6 +5,7 @@ nothing inside them is read as words."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..parse.scan import Line
@@ -74,12 +75,17 @@ def _unit(lines: list[Line], group: list[int]) -> Unit:
     return u
 
 
-def units(lines: list[Line], words: frozenset[str] | None = None) -> list[Unit]:
-    """The prose units; with `words`, only those containing one of them (as a substring), which is
-    usually a handful: the rest is never assembled."""
+def units(lines: list[Line], words: frozenset[str] | None = None,
+          keep: Callable[[str], bool] | None = None) -> list[Unit]:
+    """The prose units; with `words`, only those containing one of them (as a substring), and with
+    `keep`, only those whose raw text it keeps: usually a handful, and the rest is never assembled."""
     groups = _groups(lines)
     if words is not None:
+        if not words:
+            return []
         low = {i: lines[i].text.lower() for g in groups for i in g}
         groups = [g for g in groups if any(w in low[i] for i in g for w in words)]
+    if keep is not None:
+        groups = [g for g in groups if keep(" ".join(lines[i].text for i in g))]
     out = [_unit(lines, g) for g in groups]
     return [u for u in out if u.text.strip()]

@@ -93,11 +93,11 @@ class Context:
     @cached_property
     def suspect_units(self) -> list:
         """The prose units that contain a word a blameful phrase can start with (usually few or none)."""
-        from ..language import present_triggers
+        from ..language import present_triggers, worth_a_look
         from ._prose import units
 
         triggers = present_triggers(self.text, self.lexicon)
-        return units(self.scan.lines, triggers) if triggers else []
+        return units(self.scan.lines, triggers, keep=lambda raw: worth_a_look(raw, self.lexicon)) if triggers else []
 
     @cached_property
     def words(self) -> list[set[str]]:

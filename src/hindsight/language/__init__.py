@@ -253,7 +253,7 @@ def _suggest(phrase: str) -> str:
 def present_triggers(text: str, lex: Lexicon) -> frozenset[str]:
     """The trigger words a whole document contains: when none, no part of it needs a closer look."""
     words = words_of(text)
-    handles = frozenset(w for w in words if w.startswith("@")) if "@" in text else frozenset()
+    handles = frozenset({"@"}) if "@" in text else frozenset()  # any @handle, as a substring
     return frozenset(lex.triggers & words) | frozenset(lex.human_triggers & words) | handles
 
 

@@ -98,6 +98,7 @@ def _counts(rows: list[ActionRow], today: dt.date) -> dict[str, Any]:
     done = sum(a.status == "DONE" for a in rows)
     wontfix = sum(a.status == "WONTFIX" for a in rows)
     return {"total": total, "done": done, "wontfix": wontfix, "open": total - done - wontfix,
+            "no_status": sum(not (a.status or "").strip() for a in rows),
             "overdue": sum(a.overdue(today) for a in rows),
             "completion_rate": round(done / (total - wontfix), 4) if total - wontfix else None}
 

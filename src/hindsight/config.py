@@ -73,6 +73,10 @@ OPTIONS: tuple[Option, ...] = (
                                        "`status.example.com`); every other host name and URL is removed.", str),
     Option("share_base_url", str, "", "Where the postmortems can be read (a repository or portal URL); shared "
                                       "summaries link to `<share_base_url>/<path>`."),
+    Option("history_before", str, "", "Postmortems of incidents before this date (YYYY-MM-DD) are historical: "
+           "written before the standard was adopted, they have no deadlines and nothing of theirs is overdue, "
+           "but they count in themes, repeats, search and the review of their own month. Front matter "
+           "`historical: true` marks one document."),
     Option("themes", dict, {}, "More themes for the monthly review: `name = [\"synonym\", …]`, added to the "
                                "built-in taxonomy (`docs/metrics.md`).", list),
     Option("roles", dict, {}, "Portal roles from SSO groups: `editor = [\"sre\"]`, `admin = [\"sre-leads\"]`; "

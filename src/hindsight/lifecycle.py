@@ -47,6 +47,7 @@ class Policy:
     business_days: bool
     due_soon_days: int
     statuses: tuple[str, ...]
+    history_before: dt.date | None = None
 
     @classmethod
     def from_config(cls, config: Config) -> Policy:
@@ -70,6 +71,7 @@ class Policy:
             business_days=bool(config.get("business_days")),
             due_soon_days=int(config.get("due_soon_days")),
             statuses=tuple(config.get("statuses")),
+            history_before=history_before(config),
         )
 
     def add_days(self, start: dt.date, days: int) -> dt.date:
@@ -97,6 +99,27 @@ class Policy:
             return dt.datetime.combine(dt.date.max, dt.time(23, 59), start.tzinfo)
 
 
+def history_before(config: Config) -> dt.date | None:
+    """The `history_before` date of the configuration, or None."""
+    value = str(config.get("history_before") or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"history_before = \"{value}\" is not a date; write it as YYYY-MM-DD",
+                          path=config.source, line=config.line_of("history_before")) from None
+
+
+def is_historical(front_matter: dict[str, Any], date: dt.date | None, before: dt.date | None) -> bool:
+    """Whether a postmortem is historical: its front matter says `historical: true`, or its incident is
+    before `history_before`. The one definition: deadlines, overdue items and the shells all ask it."""
+    flag = front_matter.get("historical")
+    if flag is True or (isinstance(flag, str) and flag.strip().lower() in ("true", "yes")):
+        return True
+    return before is not None and date is not None and date < before
+
+
 def incident_end(pm: Assessable) -> dt.datetime | None:
     """When the incident was resolved: its stated end, or the end of its day."""
     if pm.end is not None:
@@ -117,7 +140,7 @@ class Assessment:
     phase: str  # a status of the lifecycle, "Unknown", or "Missing" for an incident without a postmortem
     next_step: str | None
     due: dt.date | None
-    state: str  # late, due soon, on track, done
+    state: str  # late, due soon, on track, done, historical
     days: int | None = None  # days late (positive) or left (negative), when there is a deadline
     notes: list[str] = field(default_factory=list)
     id: str | None = None  # the postmortem's id (None for a missing one)
@@ -149,6 +172,10 @@ def assess(pm: Assessable, policy: Policy, today: dt.date) -> Assessment:
     """The postmortem's phase, its next deadline and whether it is late."""
     phase = phase_of(pm, policy)
     a = Assessment(pm.path, pm.title, pm.severity, pm.date, phase, None, None, "on track", id=getattr(pm, "id", None))
+    if getattr(pm, "historical", False):
+        a.state = "historical"
+        a.notes.append("historical: written before the standard was adopted; no deadlines apply")
+        return a
     end = incident_end(pm)
     if end is None:
         a.notes.append("no incident date: deadlines cannot be computed")

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .model import Postmortem
 
 #: Bumped whenever what a record holds changes, so stored copies are rebuilt.
-RECORD_VERSION = 4
+RECORD_VERSION = 5
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -54,6 +54,7 @@ class ActionRow:
     closed: dt.date | None
     severity: str | None
     incident_date: dt.date | None
+    historical: bool = False  # of a historical postmortem: never overdue
 
     @property
     def is_open(self) -> bool:
@@ -61,7 +62,7 @@ class ActionRow:
 
     def overdue(self, today: dt.date) -> bool:
         """Past its due date and still open: the one definition of an overdue item."""
-        return self.due is not None and self.due < today and self.is_open
+        return self.due is not None and self.due < today and self.is_open and not self.historical
 
     def to_dict(self, today: dt.date) -> dict[str, Any]:
         """The JSON shape of an action item, in the CLI and the API alike."""
@@ -118,6 +119,7 @@ class Record:
     summary: str = ""
     sla_status: str | None = None
     themes: tuple[str, ...] = ()
+    historical: bool = False  # written before the standard was adopted (lifecycle.is_historical)
     components: tuple[str, ...] = ()  # names of what it is about (review.similarity)
     cause_words: tuple[tuple[str, int], ...] = ()  # the words of its cause, with counts
     minutes_to_acknowledge: float | None = None
@@ -180,16 +182,18 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 def build(pm: Postmortem, *, file_id: str, path: str, version: str, themes_extra: dict[str, list[str]],
-          mtime_ns: int = 0, size: int = 0) -> Record:
+          mtime_ns: int = 0, size: int = 0, history_before: dt.date | None = None) -> Record:
     """The record of a parsed postmortem."""
+    from .lifecycle import is_historical
     from .review.measures import ACK, MITIGATED, RUNBOOK, duration, marker_minutes
     from .review.similarity import cause_words, components
     from .review.themes import themes_of
 
     fm = pm.front_matter
+    historical = is_historical(fm, pm.date, history_before)
     rows = tuple(ActionRow(id=a.id, file_id=file_id, path=path, line=a.line, action=a.action, owner=a.owner,
                            due=a.due, status=a.status, ticket=a.ticket, closed=a.closed, severity=pm.severity,
-                           incident_date=pm.date) for a in pm.action_items)
+                           incident_date=pm.date, historical=historical) for a in pm.action_items)
     runbooks = [RunbookUpdate("action item", a.action, a.id, a.status) for a in pm.action_items
                 if RUNBOOK.search(a.action)]
     runbooks += [RunbookUpdate("lesson", n.text) for n in pm.lessons if RUNBOOK.search(n.text)]
@@ -203,6 +207,7 @@ def build(pm: Postmortem, *, file_id: str, path: str, version: str, themes_extra
         allowed_groups=tuple(pm.classification.allowed_groups),
         tags=_strings(fm.get("tags")), services=tuple(dict.fromkeys(services)), summary=pm.summary[:600],
         sla_status=pm.sla.status if pm.sla else None, themes=tuple(sorted(themes_of(pm, themes_extra))),
+        historical=historical,
         components=components(pm, services), cause_words=cause_words(pm),
         minutes_to_acknowledge=marker_minutes(pm, ACK), minutes_to_mitigate=marker_minutes(pm, MITIGATED),
         runbook_updates=tuple(runbooks), action_items=rows)
@@ -215,11 +220,14 @@ class Reader:
     root: Path
     folder: Path
     themes_extra: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    history_before: dt.date | None = None
 
     @classmethod
     def for_config(cls, config: Config, folder: Path) -> Reader:
+        from .lifecycle import history_before
+
         extra = tuple(sorted((k, tuple(v)) for k, v in config.get("themes").items()))
-        return cls(config.root, folder, extra)
+        return cls(config.root, folder, extra, history_before(config))
 
     def __call__(self, path: Path) -> Record:
         return self.read(path)[0]
@@ -242,7 +250,7 @@ class Reader:
         pm = parse(text, path=shown)
         record = build(pm, file_id=path.stem, path=shown, version=version(data),
                        themes_extra={k: list(v) for k, v in self.themes_extra}, mtime_ns=st.st_mtime_ns,
-                       size=st.st_size)
+                       size=st.st_size, history_before=self.history_before)
         return record, text
 
     def unreadable(self, path: Path, error: str) -> Record:

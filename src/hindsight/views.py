@@ -129,7 +129,7 @@ def print_stats(figures: dict[str, Any], console: Console) -> None:
     head.add_column(style="bold")
     head.add_column()
     for label, key in (("Action items", "total"), ("Done", "done"), ("Won't fix", "wontfix"), ("Open", "open"),
-                       ("Overdue", "overdue")):
+                       ("  of which no status", "no_status"), ("Overdue", "overdue")):
         head.add_row(label, str(figures[key]))
     head.add_row("Completion rate", f"{_rate(figures['completion_rate'])}  ({figures['formula']})")
     median = figures["median_days_to_close"]
@@ -147,8 +147,9 @@ def print_stats(figures: dict[str, Any], console: Console) -> None:
 
 
 def print_status(assessed: list, today: Any, console: Console) -> None:
-    """`hindsight status`: late first, then due soon, then on track, then done."""
-    for state, style in (("late", "bold red"), ("due soon", "yellow"), ("on track", "green"), ("done", "dim")):
+    """`hindsight status`: late first, then due soon, then on track, then done, then historical."""
+    for state, style in (("late", "bold red"), ("due soon", "yellow"), ("on track", "green"), ("done", "dim"),
+                         ("historical", "dim")):
         group = [a for a in assessed if a.state == state]
         if not group:
             continue
@@ -164,7 +165,7 @@ def print_status(assessed: list, today: Any, console: Console) -> None:
             if a.days is not None and a.days > 0:
                 due += f"\n{a.days} d late"
             title = Text(a.title or "") + Text(f" ({a.phase})", style="dim")
-            if a.notes:
+            if a.notes and state != "historical":
                 title += Text(f"\n{'; '.join(a.notes)}", style="dim")
             t.add_row(a.incident_date.isoformat() if a.incident_date else "?", a.severity or "", title,
                       a.next_step or "", due)

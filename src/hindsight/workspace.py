@@ -156,6 +156,7 @@ class Home:
     overdue: list[ActionRow]
     figures: dict[str, Any]
     register_error: str | None = None
+    historical: int = 0  # postmortems from before the standard: no deadlines, not in the lists above
 
 
 class Cache:
@@ -402,7 +403,8 @@ class Workspace:
 
         records = self.records(viewer)
         closing = self.policy.statuses[-1].lower()
-        majors = [r for r in records if r.severity in self.levels[:2] and (r.status or "").lower() != closing]
+        majors = [r for r in records if r.severity in self.levels[:2] and (r.status or "").lower() != closing
+                  and not r.historical]
         late = [a for a in (lifecycle.assess(r, self.policy, today) for r in records) if a.state == "late"]
         register_error = None
         try:
@@ -417,7 +419,8 @@ class Workspace:
             from . import review as lib
 
             figures = lib.compute(records, month, today, levels=self.levels, policy=self.policy)
-        return Home(month, len(records), majors, late, missing, overdue, figures, register_error)
+        return Home(month, len(records), majors, late, missing, overdue, figures, register_error,
+                    historical=sum(r.historical for r in records))
 
     # -- sharing -----------------------------------------------------------------------------------------
     def share(self, viewer: Viewer, ref: str | Path, audience: str, fmt: str | None, today: dt.date, *,

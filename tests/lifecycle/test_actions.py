@@ -61,7 +61,7 @@ def test_stats_by_hand(repo):
         (19, 6, 1, 12, 4)
     assert figures["completion_rate"] == round(6 / 18, 4)
     assert figures["by_severity"]["P0"] == {"total": 5, "done": 2, "wontfix": 1, "open": 2, "overdue": 1,
-                                            "completion_rate": 0.5}
+                                            "no_status": 0, "completion_rate": 0.5}
     assert figures["by_owner"]["@sre-team"]["done"] == 3
     assert "DONE / (all - WONTFIX)" in figures["formula"]
     text = cli("actions", "stats", "--today", "2026-02-01").stdout

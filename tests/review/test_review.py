@@ -91,7 +91,7 @@ def test_figures_by_hand(repo):
     assert d["duration_minutes"] == {"total": 30 + 340 + 30, "median": 30.0}
     # Items: gateway 1 DONE; queue DONE, TODO (due 04-08), TODO (04-30), IN PROGRESS (04-01); again TODO (04-03).
     assert d["action_items"] == {"total": 6, "done": 2, "wontfix": 0, "open": 4, "overdue": 3,
-                                 "completion_rate": round(2 / 6, 4)}
+                                 "no_status": 0, "completion_rate": round(2 / 6, 4)}
     # Acknowledged 12 min, 45 min, 12 min after the start; mitigated 20, 340, 20.
     assert d["time_to_acknowledge_minutes"] == {"median": 12.0, "measured": 3}
     assert d["time_to_mitigate_minutes"] == {"median": 20.0, "measured": 3}

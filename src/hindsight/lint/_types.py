@@ -119,6 +119,13 @@ class Context:
 
         return Policy.from_config(self.config)
 
+    @cached_property
+    def historical(self) -> bool:
+        """Whether the postmortem is historical (`lifecycle.is_historical`): no deadline rule applies."""
+        from ..lifecycle import is_historical
+
+        return is_historical(self.pm.front_matter, self.pm.date, self.policy.history_before)
+
     def has_placeholder(self, start: int, end: int) -> bool:
         """Whether lines start..end still hold template placeholders (placeholder-text reports those)."""
         from ..standard import PLACEHOLDER

@@ -140,15 +140,17 @@ def compute(records: list[Record], month: str, today: dt.date, *, levels: list[s
     ttm = [r.minutes_to_mitigate for r in in_month if r.minutes_to_mitigate is not None]
     month_stats = actions_lib.stats(rows_month, today)
     all_stats = actions_lib.stats(rows_all, today)
-    keys = ("total", "done", "wontfix", "open", "overdue", "completion_rate")
+    keys = ("total", "done", "wontfix", "open", "no_status", "overdue", "completion_rate")
     return {
         "month": month,
         "today": today.isoformat(),
         # Whose review this is: the figures count these postmortems, the ones the reader may see.
         "scope": {"postmortems": len(dated), "undated": len(records) - len(dated),
-                  "restricted": sum(r.restricted for r in in_month)},
+                  "restricted": sum(r.restricted for r in in_month),
+                  "historical": sum(r.historical for r in in_month)},
         "postmortems": [{**_ref(r), "date": r.date.isoformat(), "severity": r.severity,
-                         "duration_minutes": r.duration_minutes, "status": r.status} for r in in_month],
+                         "duration_minutes": r.duration_minutes, "status": r.status, "historical": r.historical}
+                        for r in in_month],
         "counts_by_severity": counts,
         "duration_minutes": {"total": sum(durations), "median": _median([float(d) for d in durations])},
         "time_to_acknowledge_minutes": {"median": _median(tta), "measured": len(tta)},

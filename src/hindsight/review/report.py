@@ -60,8 +60,9 @@ def markdown(r: dict[str, Any], link: Linker | None = None) -> str:
     a, al = r["action_items"], r["all_action_items"]
     out += ["", "## Action items", "",
             f"Completion rate ({FORMULA}): **{_rate(a['completion_rate'])}** for this month's postmortems "
-            f"({a['done']} done of {a['total']}, {a['wontfix']} won't fix, {a['open']} open, {a['overdue']} overdue); "
-            f"**{_rate(al['completion_rate'])}** across all postmortems ({al['open']} open, {al['overdue']} overdue).",
+            f"({a['done']} done of {a['total']}, {a['wontfix']} won't fix, {a['open']} open{_unstated(a)}, "
+            f"{a['overdue']} overdue); **{_rate(al['completion_rate'])}** across all postmortems ({al['open']} open"
+            f"{_unstated(al)}, {al['overdue']} overdue).",
             "", "Trend (items of each month's postmortems): "
             + ", ".join(f"{t['month']} {_rate(t['completion_rate'])}" for t in r["completion_trend"]), ""]
     if r["overdue_by_owner"]:
@@ -94,6 +95,12 @@ def markdown(r: dict[str, Any], link: Linker | None = None) -> str:
             f"{u['id'] or _named(u['postmortem'], link)}" + (f", {_esc(u['status'])}" if u["status"] else "") + ")"
             for u in r["runbook_updates"]] or ["- None asked for."]
     return "\n".join(out) + "\n"
+
+
+def _unstated(counts: dict[str, Any]) -> str:
+    """", 75 with no status": open items whose status was never written, said rather than hidden."""
+    n = counts.get("no_status") or 0
+    return f", {n} of them with no status at all" if n else ""
 
 
 def html(r: dict[str, Any], levels: list[str], link: Linker | None = None) -> str:

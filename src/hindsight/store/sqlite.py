@@ -64,8 +64,8 @@ class SqliteStore:
         self._words: dict[tuple[int, str], frozenset[str]] = {}  # (generation, word) -> ids, for searches
         self._lock_words = threading.Lock()
         private_dir(db_path.parent)
-        fingerprint = hashlib.sha256(json.dumps([RECORD_VERSION, reader.themes_extra, str(folder)])
-                                     .encode()).hexdigest()
+        fingerprint = hashlib.sha256(json.dumps([RECORD_VERSION, reader.themes_extra, str(folder),
+                                                 str(reader.history_before or "")]).encode()).hexdigest()
         with self._connect() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             found = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone() \

@@ -168,7 +168,9 @@ class ActionItemOverdue(Rule):
     """An action item past its due date and not DONE or WONTFIX.
 
     ## What it does
-    Compares due dates with today (or `--today`).
+    Compares due dates with today (or `--today`). Items of a historical
+    postmortem (front matter `historical: true`, or before `history_before`)
+    are never overdue.
 
     ## Why is this bad?
     Overdue follow-ups are how the same incident happens twice.
@@ -185,7 +187,7 @@ class ActionItemOverdue(Rule):
     code, name, severity, tags, volatile = "HS305", "action-item-overdue", "warning", ("action-items",), True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.today is None:
+        if ctx.today is None or ctx.historical:
             return
         for a in ctx.pm.action_items:
             if a.overdue(ctx.today):

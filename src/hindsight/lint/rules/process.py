@@ -63,7 +63,9 @@ class PostmortemOverdue(Rule):
 
     The deadline is the lifecycle's, the same one `hindsight status` uses:
     `[policy.<severity>] draft_hours` in configuration (counted in working days
-    when `business_days = true`); a severity without `draft_hours` is not judged.
+    when `business_days = true`); a severity without `draft_hours` is not judged,
+    and neither is a historical postmortem (`historical: true`, or before
+    `history_before`).
 
     ## Why is this bad?
     Memories fade and logs rotate: the standard makes P0 and P1 postmortems
@@ -89,6 +91,8 @@ class PostmortemOverdue(Rule):
 
         pm = ctx.pm
         policy = ctx.policy
+        if ctx.historical:
+            return  # written before the standard: its deadlines never applied
         hours = policy.draft_hours.get(pm.severity or "")
         incident = incident_end(pm)
         if hours is None or incident is None:

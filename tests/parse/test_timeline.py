@@ -175,3 +175,15 @@ def test_synonym_headings():
     for heading in ("Chronology", "Sequence of events", "Timeline of events", "Timeline (UTC)"):
         pm = parse(f"# Incident: X\n\n**Date:** 2025-12-09\n\n## {heading}\n\n- 14:30 a\n")
         assert len(pm.timeline) == 1, heading
+
+
+def test_a_clock_range_is_not_a_zone_offset():
+    # `15:30-17:54` is a span of time; only `T…-07:00` or `hh:mm:ss-07:00` is an offset.
+    got = events("""
+        - 15:30-17:54 Elevated errors
+        - 2025-12-09T10:00-07:00 Paged
+        - 10:00:00-07:00 Acknowledged
+    """)
+    assert got[0][0] == "2025-12-09T15:30:00+00:00"
+    assert got[1][0] == "2025-12-09T10:00:00-07:00"
+    assert got[2][0] == "2025-12-09T10:00:00-07:00"

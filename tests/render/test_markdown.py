@@ -57,3 +57,11 @@ def test_parse_of_render_gives_back_the_model(pm):
     again = parse(render(pm))
     assert essentials(again) == essentials(pm)
     assert not [d for d in again.diagnostics if d.severity != "info"]
+
+
+def test_a_timeline_over_several_days_reads_back_on_its_days():
+    pm = parse("# Incident: X\n\n**Date:** 2025-03-04\n\n## Timeline\n\n"
+               "- 2025-03-03 09:00 Deploy\n- 2025-03-04 10:00 Alert\n- 2025-03-05 09:00 Fixed\n")
+    again = parse(render(pm))
+    assert [e.at for e in again.timeline] == [e.at for e in pm.timeline]
+    assert [e.at.day for e in again.timeline] == [3, 4, 5]

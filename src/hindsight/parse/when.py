@@ -264,7 +264,8 @@ def match_zone(s: str, pos: int):
     return None
 
 
-_ISO_OFFSET = re.compile(r"([+\-−])([01]\d):?([0-5]\d)(?![\d:])")
+# A real offset: at most 14 hours, in whole quarter hours (`15:30-17:54` is a range, not a zone).
+_ISO_OFFSET = re.compile(r"([+\-−])(0\d|1[0-4]):?(00|15|30|45)(?![\d:])")
 _WRAPPED_TIME = re.compile(r"(\*\*|__|`)(?=\d)")
 _SKIP_SEP = re.compile(r"\s*(?:,\s*|T(?=\d)|\s+at\s+|\s+)")
 _PAREN = re.compile(r"\s*\(([^()]{1,40})\)")
@@ -302,6 +303,8 @@ def match_when(s: str, pos: int = 0, *, date_kinds: tuple[str, ...] = ("iso", "m
     if not d and not t:
         return None
     m = _ISO_OFFSET.match(s, p) if t else None
+    if m and m.group(1) != "+" and w.second is None and not (d and "T" in s[d[3]:d[3] + 2]):
+        m = None  # `10:00-12:00` is a range; `2025-03-04T10:00-07:00` and `10:00:00-07:00` have an offset
     if m:  # 2025-03-04T14:30:00+01:00
         sign = -1 if m.group(1) in "-−" else 1
         w.tz = dt.timezone(sign * dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3))))

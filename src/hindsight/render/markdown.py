@@ -1,8 +1,8 @@
 """A `Postmortem` as Markdown, in the layout of the standard's template (section 2).
 
 `parse(render(pm))` gives back `pm`: every value is written in a form the
-parser reads back unchanged (times carry their date when it is not the
-incident's, pipes in table cells are escaped, wrapped lines never start with
+parser reads back unchanged (times carry their date unless every event is on
+the incident's day, pipes in table cells are escaped, wrapped lines never start with
 something Markdown would read as a list or heading).
 """
 
@@ -58,15 +58,14 @@ def _duration_text(pm: Postmortem) -> str:
     return text
 
 
-def _event_time(e: TimelineEvent, pm: Postmortem) -> str:
+def _event_time(e: TimelineEvent, pm: Postmortem, one_day: bool) -> str:
     if e.at is None:
         return e.time_text
-    same_day = pm.date is not None and e.at.date() == pm.date
     if e.precision == "date":
         return e.at.date().isoformat()
     clock = e.at.strftime("%H:%M:%S" if e.precision == "second" else "%H:%M")
     zone = e.at.tzname() if e.at.utcoffset() != _offset(pm, e.at) else None
-    text = clock if same_day else f"{e.at.date().isoformat()} {clock}"
+    text = clock if one_day else f"{e.at.date().isoformat()} {clock}"
     return f"{text} {zone}" if zone else text
 
 
@@ -109,7 +108,11 @@ def render(pm: Postmortem) -> str:
     out += ["", "---", "", "## Impact", ""]
     out += _table(["Metric", "Value"], [[m.metric, m.value] for m in pm.impact])
     out += ["", "---", "", "## Timeline", ""]
-    out += _table([f"Time ({pm.timezone})", "Event"], [[_event_time(e, pm), e.event] for e in pm.timeline])
+    # A clock alone is read on the day of the row before it, so either every event is on the incident's
+    # day and no row needs a date, or every row has one.
+    one_day = pm.date is not None and all(e.at is None or e.at.date() == pm.date for e in pm.timeline)
+    out += _table([f"Time ({pm.timezone})", "Event"],
+                  [[_event_time(e, pm, one_day), e.event] for e in pm.timeline])
     out += ["", "---", "", "## Root Cause Analysis", "", "### What Happened", ""]
     for i, para in enumerate(p for p in pm.root_cause.what_happened.split("\n\n") if p.strip()):
         if i:

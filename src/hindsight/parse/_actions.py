@@ -319,7 +319,7 @@ class ActionReader:
             if not action or _is_placeholder(action):
                 continue
             d = _Draft(action=action, line=no, end_line=no, owner=_clean_owner(cell("owner")),
-                       due_text=_none_if_placeholder(cell("due")), status_text=cell("status"),
+                       due_text=_none_if_placeholder(cell("due")), status_text=_none_if_placeholder(cell("status")),
                        priority=cell("priority"), number=(cell("id") or "").strip("#") or None,
                        closed_text=_none_if_placeholder(cell("closed")), form="table",
                        cells={key: CellSpan(line=no, start=spans[i][0], end=spans[i][1])

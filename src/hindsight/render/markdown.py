@@ -84,7 +84,7 @@ def _actions(items: list[ActionItem]) -> list[str]:
     header = ["Action", "Owner", "Due Date", "Status"] + (["Ticket"] if with_ticket else [])
     rows = []
     for a in items:
-        status = status_label(a.status)
+        status = status_label(a.status) if a.status else (a.status_text or "")
         due = a.due.isoformat() if a.due else (a.due_text or "")
         row = [a.action, a.owner or "", due, status]
         if with_ticket:

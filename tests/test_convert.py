@@ -59,3 +59,47 @@ def test_the_shared_real_corpus_converts_with_its_facts_and_every_line(real_corp
     assert len(docs) >= 36
     for path in docs:
         check_conversion(path)
+
+
+#: What `check` may still report on a converted document: what only a person can supply.
+NEEDS_A_PERSON = {
+    "HS105",  # a [TODO: …] placeholder
+    "HS202",  # the impact metrics the original never stated
+    "HS301",  # an action item's owner, due date or status the original never stated
+    "HS204", "HS206",  # the original's own timeline out of order, or a time nobody can read
+    "HS401",  # blameful words the original used; a person rewrites them
+}
+
+
+def test_convert_the_real_corpus_then_check_finds_only_what_needs_a_person(tmp_path, monkeypatch, real_corpus):
+    import json
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from hindsight.cli import main
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    monkeypatch.chdir(tmp_path)
+    before = {p.name: p.read_bytes() for p in real_corpus.iterdir()}
+    r = CliRunner().invoke(main, ["convert", str(real_corpus), "--historical"])
+    # SOURCES.md and 01 (Dan Luu's list) are lists of links, not postmortems: each is named, with what to
+    # do, and the rest converts.
+    assert r.exit_code == 1
+    assert "SOURCES.md: not converted" in r.stderr and "**Date:**" in r.stderr
+    assert "01-danluu-post-mortems-readme.md: not converted" in r.stderr
+    written = sorted((tmp_path / "docs" / "incidents").glob("*.md"))
+    assert len(written) == len(before) - 2
+    assert all(" -> docs/incidents/" in line for line in r.stdout.splitlines())
+    assert {p.name: p.read_bytes() for p in real_corpus.iterdir()} == before  # the originals are kept
+    check = CliRunner().invoke(main, ["check", "--format", "json", "--today", "2026-06-30"])
+    findings = json.loads(check.stdout)
+    errors = {f["code"] for f in findings if f["severity"] == "error"}
+    assert errors and errors <= NEEDS_A_PERSON, errors - NEEDS_A_PERSON
+    # Converting again never overwrites what is there.
+    one = real_corpus / "02-dfds-ip-starvation.md"
+    target = next(p for p in written if "ip-starvation" in p.name)
+    target.write_text(target.read_text(encoding="utf-8") + "\nA person's edit.\n", encoding="utf-8")
+    again = CliRunner().invoke(main, ["convert", str(one)])
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert target.read_text(encoding="utf-8").endswith("A person's edit.\n")

@@ -329,6 +329,52 @@ def _fingerprinted(config, findings: list, stdin: bytes | None) -> list:
 
 
 @main.command()
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the converted files in (default: docs/incidents under the project root).")
+@click.option("--historical", is_flag=True, help="Mark every converted postmortem `historical: true`.")
+@click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+@_errors
+def convert(source: Path, out: Path | None, historical: bool, dry_run: bool) -> None:
+    """Rewrite old postmortems (Markdown, HTML, .docx, a Google Docs .zip) in the standard's template.
+
+    SOURCE is a file or a folder. Each file becomes YYYY-MM-DD-slug.md; nothing
+    is dropped (lines not placed are kept under "From the original document"),
+    the original is left as it was and no existing file is overwritten.
+
+    Example: hindsight convert old-postmortems/ --historical
+    """
+    from .convert import convert_file, sources_in, write
+
+    folder = out or _config().incidents_dir
+    failed = 0
+    for path in sources_in(source):
+        try:
+            conv = convert_file(path, historical=historical)
+        except HindsightError as e:
+            click.echo(f"hindsight: {e}", err=True)
+            failed += 1
+            continue
+        if conv.problem:
+            click.echo(f"{path}: not converted: {conv.problem}", err=True)
+            failed += 1
+            continue
+        target = folder / conv.name
+        if not dry_run:
+            try:
+                target = write(conv, folder)
+            except HindsightError as e:
+                click.echo(f"hindsight: {e}", err=True)
+                failed += 1
+                continue
+        placed = ", ".join(f"{k} {n}" for k, n in conv.placed.most_common())
+        click.echo(f"{path} -> {_display(target)}: placed {placed or 'nothing'}; kept {conv.kept_lines} "
+                   f"line(s) verbatim" + (f"; fill in: {', '.join(conv.todos)}" if conv.todos else ""))
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--file", "baseline_file", type=click.Path(path_type=Path),
               help="The baseline to write (default: hindsight-baseline.json at the project root).")

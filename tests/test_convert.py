@@ -103,3 +103,19 @@ def test_convert_the_real_corpus_then_check_finds_only_what_needs_a_person(tmp_p
     again = CliRunner().invoke(main, ["convert", str(one)])
     assert again.exit_code == 1 and "already exists" in again.stderr
     assert target.read_text(encoding="utf-8").endswith("A person's edit.\n")
+
+
+def test_dry_run_reports_the_kept_lines_and_writes_nothing(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from hindsight.cli import main
+
+    source = tmp_path / "old.md"
+    source.write_text("# DB outage\n\n**Date:** 2024-05-01\n\n## Musings\n\nFirst thought.\n\n"
+                      "Second thought.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["convert", str(source), "--dry-run", "--out", str(tmp_path / "out")])
+    assert r.exit_code == 0, r.output
+    assert "2024-05-01-db-outage.md" in r.stdout
+    assert "kept 3 line(s) verbatim" in r.stdout  # the heading and two paragraphs, not the blank between
+    assert not (tmp_path / "out").exists()

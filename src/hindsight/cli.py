@@ -351,6 +351,7 @@ def convert(source: Path, out: Path | None, historical: bool, dry_run: bool) -> 
     for path in sources_in(source):
         try:
             conv = convert_file(path, historical=historical)
+            target = folder / conv.name if conv.problem or dry_run else write(conv, folder)
         except HindsightError as e:
             click.echo(f"hindsight: {e}", err=True)
             failed += 1
@@ -359,14 +360,6 @@ def convert(source: Path, out: Path | None, historical: bool, dry_run: bool) -> 
             click.echo(f"{path}: not converted: {conv.problem}", err=True)
             failed += 1
             continue
-        target = folder / conv.name
-        if not dry_run:
-            try:
-                target = write(conv, folder)
-            except HindsightError as e:
-                click.echo(f"hindsight: {e}", err=True)
-                failed += 1
-                continue
         placed = ", ".join(f"{k} {n}" for k, n in conv.placed.most_common())
         click.echo(f"{path} -> {_display(target)}: placed {placed or 'nothing'}; kept {conv.kept_lines} "
                    f"line(s) verbatim" + (f"; fill in: {', '.join(conv.todos)}" if conv.todos else ""))

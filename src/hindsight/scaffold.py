@@ -15,6 +15,9 @@ from .parse.when import duration_text
 from .standard import SEVERITIES
 
 MAX_SLUG = 60
+#: What the template asks for where nothing is known yet (`hindsight new` and `hindsight convert`).
+PLACEHOLDERS = {"severity": "[TODO: P0, P1, P2 or P3]", "author": "[TODO: @incident-commander]",
+                "duration": "[TODO: e.g. 2 hours 15 minutes]", "time": "[TODO: HH:MM]"}
 #: The years a new postmortem's incident can be in.
 MIN_YEAR, MAX_YEAR = 1970, 2999
 
@@ -49,7 +52,7 @@ def render_new(title: str, *, date: dt.date, severity: str | None = None, author
         if severity not in SEVERITIES:
             raise InputError(f"--severity `{severity}` is not one of {', '.join(SEVERITIES)}")
     t0, t1 = _hhmm(start, "start"), _hhmm(end, "end")
-    todo_time = "[TODO: HH:MM]"
+    todo_time = PLACEHOLDERS["time"]
     if t0 and t1:
         minutes = (dt.datetime.combine(date, t1) - dt.datetime.combine(date, t0)).seconds // 60
         duration = f"{duration_text(minutes, long=True)} ({start} - {end} {zone})"
@@ -58,12 +61,12 @@ def render_new(title: str, *, date: dt.date, severity: str | None = None, author
         duration = f"[TODO: duration] (from {start} {zone})" if t0 else f"[TODO: duration] (until {end} {zone})"
         impact_duration = "[TODO: e.g. 2h 15m]"
     else:
-        duration = f"[TODO: e.g. 2 hours 15 minutes] ({todo_time} - {todo_time} {zone})"
+        duration = f"{PLACEHOLDERS['duration']} ({todo_time} - {todo_time} {zone})"
         impact_duration = "[TODO: e.g. 2h 15m]"
     template = Template(files("hindsight").joinpath("templates/postmortem.md").read_text(encoding="utf-8"))
     return template.substitute(
         title=title, date=date.isoformat(), duration=duration,
-        severity=severity or "[TODO: P0, P1, P2 or P3]", author=author or "[TODO: @incident-commander]",
+        severity=severity or PLACEHOLDERS["severity"], author=author or PLACEHOLDERS["author"],
         impact_duration=impact_duration, zone=zone, start_time=start or todo_time, end_time=end or todo_time)
 
 

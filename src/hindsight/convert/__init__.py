@@ -23,19 +23,15 @@ import yaml
 
 from .._io import create_new
 from ..model import ActionItem, ContributingFactor, ImpactMetric, Note, Postmortem, TimelineEvent, Why
-from ..parse import parse_with_scan
+from ..parse import parse, parse_with_scan
 from ..parse.when import find_date
 from ..render.markdown import render
-from ..scaffold import slugify
+from ..scaffold import PLACEHOLDERS, slugify
+from ..text import split_lines
 from .sources import SUFFIXES, source_markdown
 
 __all__ = ["SUFFIXES", "Conversion", "convert_file", "convert_text", "sources_in", "source_markdown", "write"]
 
-#: The template's sections, in its order, by the heading `render` gives each.
-SECTIONS = {"# Incident": "metadata", "## Summary": "summary", "## Impact": "impact", "## Timeline": "timeline",
-            "## Root Cause Analysis": "root_cause", "## What Went Well": "went_well",
-            "## What Could Be Improved": "could_improve", "## Action Items": "action_items",
-            "## Lessons Learned": "lessons", "## Appendix": "appendix"}
 #: The reader's section kinds, as the template section they are written to.
 _KIND_SECTION = {"summary": "summary", "impact": "impact", "timeline": "timeline", "root_cause": "root_cause",
                  "what_happened": "root_cause", "contributing_factors": "root_cause", "five_whys": "root_cause",
@@ -48,10 +44,8 @@ _WORD = re.compile(r"[^\W_]+")
 
 # What a person must still write, as the template asks for it.
 TODO = {
-    "severity": "[TODO: P0, P1, P2 or P3]",
-    "author": "[TODO: @incident-commander]",
+    **PLACEHOLDERS,
     "status": "[TODO: Draft, In Review, Published or Complete]",
-    "duration": "[TODO: e.g. 2 hours 15 minutes]",
     "summary": "[TODO: one paragraph executive summary: what users experienced, for how long, what caused it, "
                "and the impact.]",
     "impact": "[TODO: users affected, requests failed, revenue impact, SLA status]",
@@ -81,7 +75,9 @@ class Conversion:
 
     @property
     def kept_lines(self) -> int:
-        return sum(b - a + 1 for a, b in self.kept)
+        """How many non-blank source lines were kept verbatim."""
+        lines = split_lines(self.markdown)
+        return sum(1 for a, b in self.kept for line in lines[a - 1:b] if line.strip())
 
 
 def words(text: str) -> set[str]:
@@ -89,17 +85,15 @@ def words(text: str) -> set[str]:
     return set(_WORD.findall(text.casefold()))
 
 
-def _sections(text: str) -> dict[str, str]:
-    out: dict[str, list[str]] = {}
+def _section_words(body: str) -> dict[str, set[str]]:
+    """The words of each template section of a rendered postmortem, split where the reader finds its headings."""
+    starts = {h.line: _KIND_SECTION[h.kind] for h in parse(body).headings if h.kind in _KIND_SECTION}
+    out: dict[str, set[str]] = {}
     current = "metadata"
-    for line in text.splitlines():
-        for heading, key in SECTIONS.items():
-            if line == heading or line.startswith(heading + ":") or (line.startswith(heading + " ")
-                                                                     and not heading.startswith("# ")):
-                current = key
-                break
-        out.setdefault(current, []).append(line)
-    return {k: "\n".join(v) for k, v in out.items()}
+    for no, line in enumerate(split_lines(body), 1):
+        current = starts.get(no, current)
+        out.setdefault(current, set()).update(words(line))
+    return out
 
 
 def _elements(pm: Postmortem) -> list[tuple[str, int, int, str]]:
@@ -158,7 +152,7 @@ def _with_todos(pm: Postmortem) -> tuple[Postmortem, list[str]]:
         up["impact"] = [ImpactMetric(metric="[TODO: metric]", value=need("impact", TODO["impact"]), line=0,
                                      end_line=0)]
     if not pm.timeline:
-        up["timeline"] = [TimelineEvent(time_text="[TODO: HH:MM]", event=need("timeline", TODO["timeline"]),
+        up["timeline"] = [TimelineEvent(time_text=PLACEHOLDERS["time"], event=need("timeline", TODO["timeline"]),
                                         line=0, end_line=0)]
     new_rc: dict = {}
     if not rc.what_happened.strip():
@@ -202,16 +196,29 @@ def _yaml(data: dict) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000) if data else ""
 
 
-def _front_matter(pm: Postmortem, source: str) -> dict:
-    fm = dict(pm.front_matter)
+def _added_front_matter(pm: Postmortem, source: str, historical: bool) -> dict:
+    """The front-matter keys conversion writes over or after the source's own."""
+    added: dict = {}
     c = pm.classification
     if c.restricted and not c.certain:
         # What could not be read with certainty stays restricted, now written the one certain way.
-        fm["classification"] = "restricted"
+        added["classification"] = "restricted"
         if c.allowed_groups:
-            fm["allowed_groups"] = list(c.allowed_groups)
-    fm.setdefault("converted_from", source)
-    return fm
+            added["allowed_groups"] = list(c.allowed_groups)
+    if "converted_from" not in pm.front_matter:
+        added["converted_from"] = source
+    if historical:
+        added["historical"] = True
+    return added
+
+
+def _front_matter_text(front: tuple[str, str, int, int] | None, pm: Postmortem, added: dict) -> tuple[str, bool]:
+    """The converted file's front matter, and whether the source's was copied as written."""
+    if front and front[0] == "yaml" and not added.keys() & pm.front_matter.keys():
+        own = front[1].strip("\n")
+        return "---\n" + (own + "\n" if own else "") + _yaml(added) + "---\n\n", True
+    data = {**pm.front_matter, **added}
+    return ("---\n" + _yaml(data) + "---\n\n" if data else ""), False
 
 
 def _fence(lines: list[str]) -> str:
@@ -260,20 +267,17 @@ def convert_text(markdown: str, source: str, *, historical: bool = False) -> Con
                         "to it, then convert it again")
         return conv
     filled, conv.todos = _with_todos(pm.model_copy(update={"title": title, "date": date}))
-    fm = _front_matter(pm, Path(source).name)
-    if historical:
-        fm["historical"] = True
+    front_text, verbatim = _front_matter_text(sc.front_matter, pm, _added_front_matter(pm, Path(source).name,
+                                                                                      historical))
     body = render(filled)
-    sections = {k: words(v) for k, v in _sections(body).items()}
+    sections = _section_words(body)
     # Where each source line was read, and whether the words of it are there.
     where: dict[int, list[tuple[str, str]]] = {}
     for section, first, last, normalised in _elements(pm):
         for n in range(first, last + 1):
             where.setdefault(n, []).append((section, normalised))
-    front = sc.front_matter
-    verbatim = bool(front and front[0] == "yaml" and all(fm.get(k) == v for k, v in pm.front_matter.items()))
     # Front matter copied as written is placed; any other (TOML, a JS export, rewritten) is kept too.
-    skip = set(range(front[2], front[3] + 1)) if verbatim else set()
+    skip = set(range(sc.front_matter[2], sc.front_matter[3] + 1)) if verbatim else set()
     text_of = {ln.no: ln.text for ln in sc.lines}
     blank = {ln.no for ln in sc.lines if not ln.text.strip()}
     kept: list[int] = []
@@ -283,7 +287,7 @@ def convert_text(markdown: str, source: str, *, historical: bool = False) -> Con
         need = words(ln.text)
         placed = None
         for section, normalised in where.get(ln.no, ()):
-            if need <= sections.get(section, set()) | words(normalised):
+            if (need - sections.get(section, set())) <= words(normalised):
                 placed = section
                 break
         if placed is not None:
@@ -291,17 +295,7 @@ def convert_text(markdown: str, source: str, *, historical: bool = False) -> Con
         elif need:  # a line with no words (a rule, a table's delimiter row) holds nothing to keep
             kept.append(ln.no)
     conv.kept = _runs(kept, blank)
-    out = ""
-    if verbatim:
-        # The source's front matter as it was written, with what conversion adds after it.
-        added = {k: v for k, v in fm.items() if k not in pm.front_matter}
-        raw = "\n".join(text_of[n] for n in range(front[2], front[3] + 1)).strip("\n")
-        out = raw.removesuffix("---").rstrip("\n") + "\n" + _yaml(added) + "---\n\n"
-        if not raw.startswith("---"):
-            out = "---\n" + out
-    elif fm:
-        out = "---\n" + _yaml(fm) + "---\n\n"
-    out += body
+    out = front_text + body
     if conv.kept:
         out = out.rstrip("\n") + "\n" + "\n".join(_kept_section(conv.kept, text_of)).rstrip("\n") + "\n"
     conv.text = out

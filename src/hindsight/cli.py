@@ -333,25 +333,35 @@ def _fingerprinted(config, findings: list, stdin: bytes | None) -> list:
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the converted files in (default: docs/incidents under the project root).")
 @click.option("--historical", is_flag=True, help="Mark every converted postmortem `historical: true`.")
+@click.option("--in-place", is_flag=True,
+              help="Replace each original with its converted file (next to it, or in --out), one git commit "
+                   "per file; needs a clean git work tree.")
 @click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
 @_errors
-def convert(source: Path, out: Path | None, historical: bool, dry_run: bool) -> None:
+def convert(source: Path, out: Path | None, historical: bool, in_place: bool, dry_run: bool) -> None:
     """Rewrite old postmortems (Markdown, HTML, .docx, a Google Docs .zip) in the standard's template.
 
     SOURCE is a file or a folder. Each file becomes YYYY-MM-DD-slug.md; nothing
-    is dropped (lines not placed are kept under "From the original document"),
-    the original is left as it was and no existing file is overwritten.
+    is dropped (lines not placed are kept under "From the original document").
+    The original is left as it was and no existing file is overwritten, unless
+    --in-place: then the converted file replaces the original in a commit of
+    its own, and a file already named as the template names it is rewritten.
 
     Example: hindsight convert old-postmortems/ --historical
     """
-    from .convert import convert_file, sources_in, write
+    from .convert import convert_file, convert_in_place, sources_in, write
 
-    folder = out or _config().incidents_dir
+    folder = out or (None if in_place else _config().incidents_dir)
     failed = 0
     for path in sources_in(source):
         try:
-            conv = convert_file(path, historical=historical)
-            target = folder / conv.name if conv.problem or dry_run else write(conv, folder)
+            if in_place and not dry_run:
+                conv, target = convert_in_place(path, folder, historical=historical)
+            else:
+                conv = convert_file(path, historical=historical)
+                target = (folder or path.parent) / conv.name
+                if not (conv.problem or dry_run):
+                    write(conv, target.parent)
         except HindsightError as e:
             click.echo(f"hindsight: {e}", err=True)
             failed += 1
@@ -362,7 +372,8 @@ def convert(source: Path, out: Path | None, historical: bool, dry_run: bool) -> 
             continue
         placed = ", ".join(f"{k} {n}" for k, n in conv.placed.most_common())
         click.echo(f"{path} -> {_display(target)}: placed {placed or 'nothing'}; kept {conv.kept_lines} "
-                   f"line(s) verbatim" + (f"; fill in: {', '.join(conv.todos)}" if conv.todos else ""))
+                   f"line(s) verbatim" + (f"; fill in: {', '.join(conv.todos)}" if conv.todos else "")
+                   + ("; committed" if in_place and not dry_run else ""))
     if failed:
         sys.exit(1)
 

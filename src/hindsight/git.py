@@ -51,22 +51,37 @@ def _identity(path: Path) -> tuple[str, str]:
     return (name, email) if name and email else _PORTAL
 
 
+def clean(path: Path) -> bool:
+    """Whether the whole work tree holding `path` has nothing uncommitted and nothing untracked."""
+    r = _git(path, "status", "--porcelain")
+    return r.returncode == 0 and not r.stdout.strip()
+
+
 def commit(path: Path, author: Author | None, message: str) -> bool:
     """Commit one file, as `author` (the repository's identity when None), with the portal as committer
     for a named author. False when the file is not in a git work tree; `WriteError` when git refuses,
     with the file unstaged again."""
-    if work_tree(path) is None:
+    return commit_paths([path], author, message)
+
+
+def commit_paths(paths: list[Path], author: Author | None, message: str) -> bool:
+    """Commit exactly these paths (new, changed or deleted files of one work tree) in one commit, as
+    `commit` does for one. Nothing else staged is included; on failure the paths are unstaged again."""
+    top = work_tree(paths[0])
+    if top is None:
         return False
-    own = _identity(path)
+    names = [str(p.resolve().relative_to(top.resolve())) for p in paths]
+    own = _identity(paths[0])
     committer = _PORTAL if author is not None else own
     name, email = (author.name, author.email) if author is not None else own
     env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": committer[0],
            "GIT_COMMITTER_EMAIL": committer[1]}
-    added = _git(path, "add", "--", path.name, env=env)
-    done = _git(path, "commit", "-q", "-m", message, "--", path.name, env=env) if added.returncode == 0 else added
+    anchor = top / ".git"  # `_git` runs in the parent of the path it is given: the top of the work tree
+    added = _git(anchor, "add", "-A", "--", *names, env=env)
+    done = _git(anchor, "commit", "-q", "-m", message, "--", *names, env=env) if added.returncode == 0 else added
     if done.returncode != 0:
-        _git(path, "reset", "-q", "--", path.name)
+        _git(anchor, "reset", "-q", "--", *names)
         why = (done.stderr or done.stdout).strip().splitlines()
         raise WriteError(f"git did not commit the change ({why[-1] if why else 'no reason given'})",
-                         path=path.name)
+                         path=names[0] if len(names) == 1 else ", ".join(names))
     return True

@@ -138,3 +138,11 @@ def test_labelled_lists_outside_an_action_section():
 def test_template_placeholders_are_not_items():
     assert items("| Action | Owner | Due Date | Status |\n|---|---|---|---|\n"
                  "| [TODO: specific task] | [TODO: @owner] | [TODO: YYYY-MM-DD] | 🔲 TODO |\n") == []
+
+
+def test_a_bold_section_name_alone_on_its_line_is_a_subheading():
+    # Google Docs and Word documents (the SRE book's template) write subheadings as bold paragraphs.
+    pm = parse("# X\n\n**Date:** 2024-01-02\n\n# Lessons Learned\n\n**What went well**\n\n- The rollback was quick.\n\n"
+               "**What went wrong**\n\n- The alert was muted.\n- Nobody owned it.\n")
+    assert [n.text for n in pm.went_well] == ["The rollback was quick."]
+    assert [n.text for n in pm.could_improve] == ["The alert was muted.", "Nobody owned it."]

@@ -124,6 +124,7 @@ VARIANTS = {
     "unknown-word": "---\nclassification: need-to-know\nallowed_groups: [security]\n---\n",
     "groups-only": "---\nallowed_groups: [security]\n---\n",
     "body-line": "**Classification:** Restricted\n\n",
+    "details-table": "| **Classification** | Confidential |\n| --- | --- |\n| **Allowed groups** | security |\n\n",
     "toml": "+++\nClassification = \"restricted\"\n+++\n",
 }
 BODY = RESTRICTED.split("---\n", 2)[2]

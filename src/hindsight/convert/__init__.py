@@ -21,7 +21,9 @@ from pathlib import Path
 
 import yaml
 
-from .._io import create_new
+from .. import git
+from .._io import create_new, replace_text, write_file
+from ..errors import ConflictError, WriteError
 from ..model import ActionItem, ContributingFactor, ImpactMetric, Note, Postmortem, TimelineEvent, Why
 from ..parse import parse, parse_with_scan
 from ..parse.when import find_date
@@ -30,7 +32,8 @@ from ..scaffold import PLACEHOLDERS, slugify
 from ..text import split_lines
 from .sources import SUFFIXES, source_markdown
 
-__all__ = ["SUFFIXES", "Conversion", "convert_file", "convert_text", "sources_in", "source_markdown", "write"]
+__all__ = ["SUFFIXES", "Conversion", "convert_file", "convert_text", "convert_in_place", "sources_in",
+           "source_markdown", "write"]
 
 #: The reader's section kinds, as the template section they are written to.
 _KIND_SECTION = {"summary": "summary", "impact": "impact", "timeline": "timeline", "root_cause": "root_cause",
@@ -322,3 +325,50 @@ def write(conv: Conversion, folder: Path) -> Path:
     target = folder / conv.name
     create_new(target, conv.text)
     return target
+
+
+def convert_in_place(path: Path, folder: Path | None = None, *, historical: bool = False) -> tuple[Conversion, Path]:
+    """Convert a file tracked by git and replace it with the converted one, in one commit of its own.
+
+    The converted file is written next to the original (or into `folder`, in the same work tree) and
+    the original is removed; both changes, and nothing else, go into the commit. The whole work tree
+    must be clean, so that the commit holds only the conversion; a file that changes while it is
+    converted is left as it is. On any failure the original is back as it was and nothing is committed.
+    """
+    top = git.work_tree(path)
+    if top is None:
+        raise WriteError("--in-place replaces the file in a git work tree and this is not one; convert it "
+                         "with --out instead", path=str(path))
+    if not git.clean(path):
+        raise ConflictError("the git work tree has uncommitted or untracked changes; commit or stash them "
+                            "first, so that each conversion is a commit of its own", path=str(top))
+    original = path.read_bytes()
+    conv = convert_file(path, historical=historical)
+    target = (folder or path.parent) / conv.name
+    if conv.problem:
+        return conv, target
+    existing = next(p for p in (target.parent, *target.parent.parents) if p.exists())
+    if git.work_tree(existing / target.name) != top:
+        raise WriteError(f"--in-place writes within the original's work tree ({top}); choose an --out there",
+                         path=str(target))
+    same = target.resolve() == path.resolve()
+    if same:
+        replace_text(path, conv.text, expected=original, shown=str(path))
+    else:
+        create_new(target, conv.text)
+        if path.read_bytes() != original:
+            target.unlink()
+            raise ConflictError("the file changed on disk while it was converted; nothing was written. Run "
+                                "the command again", path=str(path))
+        path.unlink()
+    try:
+        git.commit_paths([target] if same else [path, target], None,
+                         f"Convert {path.name} to the postmortem template\n\n"
+                         f"hindsight convert --in-place: {conv.kept_lines} line(s) kept verbatim under "
+                         f"\"{KEPT_HEADING}\"" + (f"; still to fill in: {', '.join(conv.todos)}" if conv.todos else ""))
+    except WriteError:
+        if not same:
+            target.unlink(missing_ok=True)
+        write_file(path, original)
+        raise
+    return conv, target

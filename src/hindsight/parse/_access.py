@@ -25,8 +25,8 @@ OPEN_LEVELS = ("public", "internal")
 RESTRICTED_LEVELS = ("restricted", "confidential", "secret", "private", "sensitive")
 _KEY = "classification"
 _GROUPS = "allowed_groups"
-_BODY_LINE = re.compile(r"^[\s>*_+\-|]*classification[\s*_]*[:=]\s*(?P<value>.*?)[\s*_|]*$", re.I)
-_BODY_GROUPS = re.compile(r"^[\s>*_+\-|]*allowed[_ -]groups[\s*_]*[:=]\s*(?P<value>.*?)[\s*_|]*$", re.I)
+_BODY_LINE = re.compile(r"^[\s>*_+\-|]*classification[\s*_]*[:=|]\s*(?P<value>.*?)[\s*_|]*$", re.I)
+_BODY_GROUPS = re.compile(r"^[\s>*_+\-|]*allowed[_ -]groups[\s*_]*[:=|]\s*(?P<value>.*?)[\s*_|]*$", re.I)
 
 
 def _groups(value: Any) -> tuple[list[str], bool]:

@@ -36,7 +36,7 @@ from . import sections as S
 from ._actions import ActionReader
 from ._blocks import Block, blocks
 from ._timeline import TimelineReader
-from .scan import Line, Scan, Section, build_sections, scan
+from .scan import Line, Scan, Section, build_sections, row_cell_columns, scan
 from .when import (
     UTC,
     find_date,
@@ -59,7 +59,7 @@ _META_KEYS = {
     "duration": "duration", "total duration": "duration", "outage duration": "duration",
     "severity": "severity", "sev": "severity", "severity level": "severity", "priority": "severity",
     "author": "author", "authors": "author", "author(s)": "author", "created by": "created_by",
-    "written by": "author", "owner": "author", "incident commander": "commander",
+    "written by": "author", "prepared by": "author", "owner": "author", "incident commander": "commander",
     "status": "status", "document status": "status", "postmortem status": "status", "state": "status",
     "start": "start", "started": "start", "start time": "start", "began": "start", "detected": "detected",
     "end": "end", "ended": "end", "end time": "end", "resolved": "end", "resolved at": "end",
@@ -100,6 +100,7 @@ _IMPACT_KEYS = {
 _LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(\s*<?([^)\s>]+)>?[^)]*\)")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>|(?<![(<\[])\b(https?://[^\s)>\]]+)")
 _WHY = re.compile(r"\bwhy\b", re.I)
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)([^*_:]{2,60}?)\s*\1\s*$")
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+hours\s+of\s+)?(\S+(?:\s?[ap]m)?)\s+and\s+"
                       r"(\S+(?:\s?[ap]m)?(?:\s+[A-Z]{2,4})?)", re.I)
 
@@ -172,6 +173,7 @@ class _Parser:
         self.diagnostics: list[Diagnostic] = []
         self.sc: Scan = scan(text)
         self.lines: list[Line] = self.sc.lines
+        _bold_headings(self.lines)
         self.spans: dict[str, Span] = {}
         self._seen: list[Section] = []
         self.sections = build_sections(self.lines, self._classify)
@@ -406,6 +408,10 @@ class _Parser:
             if ln.kind in ("text", "list"):
                 for part in _BR.split(ln.text):
                     take(part, ln.no)
+            elif ln.kind == "table":  # `| **Incident date** | 14 Mar 2023 |`: a details table, as Confluence
+                cells = [ln.text[a:b] for a, b in row_cell_columns(ln.text)]  # and Word documents open
+                if len(cells) == 2 and cells[0].strip():
+                    take(f"{cells[0].strip().strip('*_').strip()}: {cells[1]}", ln.no)
         # `Duration: 15 hours 40 minutes<br> Date/time: …` written as one paragraph of the summary, and
         # `- **Root Cause**: …` among its findings; `## Date` with the date below it.
         for sec in self._of(S.SUMMARY)[:1]:
@@ -852,6 +858,26 @@ class _Parser:
 
 
 # -- small readers ------------------------------------------------------------------------------------
+
+def _bold_headings(lines: list[Line]) -> None:
+    """A paragraph that is only a bold section name (`**What went well**`, as Google Docs and Word
+    documents write a subheading) is that section's heading, one level under the heading above it.
+    A label with a colon (`**Actions taken:**`) introduces the list under it, and stays a label."""
+    level = 1
+    for i, ln in enumerate(lines):
+        if ln.kind == "heading":
+            level = ln.level
+            continue
+        if ln.kind != "text" or ln.indent >= 4:
+            continue
+        m = _BOLD_LINE.match(ln.text)
+        if not (m and S.is_exact(m.group(2))):
+            continue
+        before = lines[i - 1].kind if i else "blank"
+        after = lines[i + 1].kind if i + 1 < len(lines) else "blank"
+        if before in ("blank", "heading", "front", "hr") and after in ("blank", "list"):
+            ln.kind, ln.level, ln.content = "heading", min(level + 1, 6), m.group(2).strip()
+
 
 def _leaves(sec: Section) -> Iterator[Section]:
     if not sec.children:

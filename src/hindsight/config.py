@@ -83,6 +83,18 @@ OPTIONS: tuple[Option, ...] = (
                               "everyone signed in is a viewer.", list),
     Option("trusted_proxies", list, [], "Addresses (or networks) of the SSO proxy whose X-Forwarded-User and "
                                         "X-Forwarded-Groups headers the portal trusts (`--auth header`).", str),
+    Option("import_severity", dict, {"pagerduty": {"P1": "P0", "P2": "P1", "P3": "P2", "P4": "P3", "P5": "P3"},
+                                     "incidentio": {}},
+           "For `hindsight new --from`: per source, the standard's level each of its severities stands for "
+           "(`[import_severity.pagerduty] P1 = \"P0\"`); a severity not listed is read through `severity_map` "
+           "(incident.io's Critical, Major and Minor are there).", dict),
+    Option("pagerduty_url", str, "https://api.pagerduty.com", "Base URL of the PagerDuty REST API for "
+           "`--api` (`https://api.eu.pagerduty.com` for the EU service region)."),
+    Option("opsgenie_url", str, "https://api.opsgenie.com", "Base URL of the Opsgenie API for `--api` "
+           "(`https://api.eu.opsgenie.com` for the EU instance)."),
+    Option("incidentio_url", str, "https://api.incident.io", "Base URL of the incident.io API for `--api`."),
+    Option("slack_url", str, "", "The Slack workspace's address (`https://acme.slack.com`): rows imported from "
+           "a Slack export link to their messages."),
     Option("select", list, [], "Rules to run, by code, name or code prefix (default: all).", str),
     Option("ignore", list, [], "Rules not to run, by code, name or code prefix.", str),
     Option("rules", dict, {}, "Per-rule settings: `[tool.hindsight.rules.HS305]` or `[rules.blame-language]` "

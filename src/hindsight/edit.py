@@ -180,7 +180,7 @@ def _reads_back(before: Postmortem, after: Postmortem, item_id: str, **wanted: s
                          "written. Edit the file by hand")
 
 
-def _read_for_edit(path: Path, expected_version: str | None, shown: str) -> tuple[bytes, str]:
+def read_for_edit(path: Path, expected_version: str | None, shown: str) -> tuple[bytes, str]:
     data = read_bytes(path, shown=shown)
     if expected_version is not None and version(data) != expected_version:
         raise ConflictError("the file changed since you read it; nothing was written. Reload it and try again",
@@ -201,7 +201,7 @@ def set_action(path: Path, item_id: str, *, status: str | None = None, owner: st
     shown = shown or str(path)
     if status is None and owner is None and due is None and ticket is None:
         raise InputError("nothing to change; give a status, --owner, --due or --ticket")
-    data, text = _read_for_edit(path, expected_version, shown)
+    data, text = read_for_edit(path, expected_version, shown)
     pm = parse(text, path=shown)
     edits, changes = plan_action(text, pm, item_id, status=status, owner=owner, due=due, ticket=ticket,
                                  today=today or dt.date.today())
@@ -308,7 +308,7 @@ def set_status(path: Path, status: str, *, statuses: list[str], today: dt.date |
                expected_version: str | None = None, shown: str | None = None, force: bool = False) -> list[Change]:
     """Set a postmortem's status and record the date of the transition in its front matter."""
     shown = shown or str(path)
-    data, text = _read_for_edit(path, expected_version, shown)
+    data, text = read_for_edit(path, expected_version, shown)
     pm = parse(text, path=shown)
     edits, changes = plan_status(text, pm, status, statuses, today or dt.date.today(), force=force)
     replace_text(path, apply(text, edits), expected=data, bom=data.startswith(b"\xef\xbb\xbf"), shown=shown)

@@ -13,6 +13,7 @@ from rich.text import Text
 from .model import Postmortem
 
 if TYPE_CHECKING:
+    from .importers.timeline import Merge
     from .records import ActionRow
 
 _STATUS_STYLE = {"DONE": "green", "WONTFIX": "dim", "IN PROGRESS": "yellow", "TODO": "red"}
@@ -170,3 +171,33 @@ def print_status(assessed: list, today: Any, console: Console) -> None:
             t.add_row(a.incident_date.isoformat() if a.incident_date else "?", a.severity or "", title,
                       a.next_step or "", due)
         console.print(t)
+
+
+def import_summary(merge: Merge, left_out: int = 0) -> str:
+    """One line saying what a timeline import did: rows added, updated, unchanged, and the ones it left alone."""
+    def n(count: int, what: str) -> str:
+        return f"{count} row{'s' * (count != 1)} {what}"
+
+    parts = [n(len(merge.added), "added"), n(len(merge.updated), "updated"), f"{merge.unchanged} unchanged"]
+    if merge.edited:
+        parts.append(n(len(merge.edited), "edited by hand, left as they are"))
+    if merge.removed:
+        parts.append(n(len(merge.removed), "deleted by hand, not added again"))
+    if merge.duplicates:
+        parts.append(f"{len(merge.duplicates)} already written by hand")
+    if merge.placeholders:
+        parts.append(f"{merge.placeholders} template placeholder row{'s' * (merge.placeholders != 1)} replaced")
+    if left_out:
+        parts.append(f"{left_out} event{'s' * (left_out != 1)} left out by --only, --since or --until "
+                     "(notifications are left out unless --only notify)")
+    return "; ".join(parts) + f"; times in {merge.zone}"
+
+
+def text_diff(before: str, after: str, name: str) -> str:
+    """A unified diff of a document's text, line by line as Hindsight counts lines."""
+    from difflib import unified_diff
+
+    from .text import split_lines
+
+    return "".join(line if line.endswith("\n") else line + "\n" for line in unified_diff(
+        split_lines(before), split_lines(after), name, name, lineterm=""))

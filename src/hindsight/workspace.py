@@ -33,6 +33,10 @@ from .store import FolderStore, Store
 if TYPE_CHECKING:
     from .config import Config
     from .edit import Change
+    from .importers import Event
+    from .importers import Incident as RecordedIncident
+    from .importers.incident import Scaffold
+    from .importers.timeline import Merge
     from .lifecycle import Assessment, Policy
     from .lint import Finding
     from .model import Postmortem
@@ -490,6 +494,45 @@ class Workspace:
                                        start=start, end=end, numbered=not viewer.sees_everything)
         self.refresh(force=True)
         return path
+
+    def scaffold_incident(self, incident: RecordedIncident, events: list[Event], *, zone: str = "UTC",
+                          title: str | None = None, author: str | None = None, severity: str | None = None,
+                          max_rows: int | None = None) -> Scaffold:
+        """A new postmortem's text from a pager's or incident tool's incident, its severity mapped by this
+        project's configuration (`import_severity`, then `severity_map`) unless `severity` is given; nothing is
+        written."""
+        from .importers import incident as from_incident
+        from .importers.timeline import MAX_ROWS
+
+        level = severity or from_incident.severity_for(incident, self.config.get("import_severity"),
+                                                       self.config.get("severity_map"))
+        return from_incident.scaffold(incident, events, zone=zone, title=title, author=author, severity=level,
+                                      max_rows=max_rows or MAX_ROWS)
+
+    def new_from_incident(self, viewer: Viewer, made: Scaffold) -> Path:
+        """Write a scaffolded postmortem in the incidents folder, atomically; never overwrites."""
+        from . import scaffold
+
+        if not viewer.can_edit:
+            raise RefusedError("you may not create postmortems here")
+        path = scaffold.write_new(self.folder, made.date, made.title, made.text,
+                                  numbered=not viewer.sees_everything)
+        self.refresh(force=True)
+        return path
+
+    def import_timeline(self, viewer: Viewer, ref: str | Path, events: list[Event], *, today: dt.date,
+                        dry_run: bool = False, max_rows: int | None = None,
+                        expected_version: str | None = None) -> tuple[Path, Merge]:
+        """Merge imported events into a postmortem's Timeline, in place (`hindsight.importers.timeline`)."""
+        from .importers.timeline import MAX_ROWS, import_into
+
+        file = self._editable(viewer, ref)
+        doc = self.document(viewer, file, today)
+        merge = import_into(file, events, dry_run=dry_run, shown=doc.path, expected_version=expected_version,
+                            max_rows=max_rows or MAX_ROWS)
+        if merge.changed and not dry_run:
+            self.refresh(force=True)
+        return file, merge
 
 
 def _parsed(text: str, shown: str, parse: Callable[..., Postmortem]) -> tuple[str, Postmortem]:

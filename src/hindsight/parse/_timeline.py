@@ -19,6 +19,8 @@ from ._blocks import Block, join_text
 from .scan import Line
 from .when import When, find_date, find_zone, match_when
 
+_COMMENT = re.compile(r"\s*<!--.*?-->")
+
 _ROLLOVER = dt.timedelta(hours=6)
 _FOOTNOTE = re.compile(r"\[\^[^\]]*\]")
 _WRAPS = (("**", "**"), ("__", "__"), ("`", "`"), ("[", "]"), ("*", "*"), ("_", "_"))
@@ -210,6 +212,8 @@ class TimelineReader:
         return at, at.date(), precision
 
     def _add(self, w: When | None, time_text: str, event: str, start: int, end: int) -> None:
+        # An HTML comment (an imported row's source id) is not part of what happened.
+        event = _COMMENT.sub("", event).strip() if "<!--" in event else event
         if is_placeholder(event):
             self.diagnostics.append(Diagnostic(severity="info", code="placeholder", line=start,
                                                message="a timeline event is still a `[TODO: …]` placeholder"))
@@ -352,22 +356,12 @@ class TimelineReader:
         self._flush(current, lines)
 
     def _table(self, b: Block, lines: list[Line]) -> None:
-        header = [_plain(h).lower() for h in b.header]
         if not b.rows:
             return
-        tcol = next((i for i, h in enumerate(header) if any(w in h.split() or h.startswith(w) for w in _TIME_WORDS)),
-                    None)
-        if tcol is None:
-            for i in range(len(header)):
-                if sum(1 for _, cells, _ in b.rows[:5] if i < len(cells) and leading_time(cells[i])) >= \
-                        max(1, min(len(b.rows), 5) // 2):
-                    tcol = i
-                    break
+        tcol, ecol = timeline_columns(b.header, [cells for _, cells, _ in b.rows[:5]])
         if tcol is None:
             return
-        ecol = next((i for i, h in enumerate(header) if i != tcol and any(w in h for w in _EVENT_WORDS)), None)
-        if ecol is None:
-            ecol = next((i for i in range(len(header)) if i != tcol), None)
+        header = b.header
         for idx, cells, _cols in b.rows:
             no = lines[idx].no
             if len(cells) != len(header):
@@ -392,6 +386,26 @@ class TimelineReader:
                 self._add(w, cell, event, no, no)
             else:
                 self._add(None, cell, event, no, no)
+
+
+def timeline_columns(header: list[str], rows: list[list[str]]) -> tuple[int | None, int | None]:
+    """(time column, event column) of a timeline table: by the header's words (`Time (UTC)`, `Event`), else
+    the column whose first rows start with a time. The time column is None when no column holds times."""
+    names = [_plain(h).lower() for h in header]
+    tcol = next((i for i, h in enumerate(names) if any(w in h.split() or h.startswith(w) for w in _TIME_WORDS)),
+                None)
+    if tcol is None:
+        for i in range(len(names)):
+            if sum(1 for cells in rows[:5] if i < len(cells) and leading_time(cells[i])) >= \
+                    max(1, min(len(rows), 5) // 2):
+                tcol = i
+                break
+    if tcol is None:
+        return None, None
+    ecol = next((i for i, h in enumerate(names) if i != tcol and any(w in h for w in _EVENT_WORDS)), None)
+    if ecol is None:
+        ecol = next((i for i in range(len(names)) if i != tcol), None)
+    return tcol, ecol
 
 
 def _plain(cell: str) -> str:

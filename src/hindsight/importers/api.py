@@ -1,0 +1,224 @@
+"""The same documents as a saved export, fetched live from the vendor's API (`--api`), through httpx.
+
+Each vendor's endpoints are read to the last page, and only then is anything
+written, so a failure halfway leaves every file as it was. Tokens come from
+environment variables, never from a file in the repository:
+
+- `pagerduty`: token `PAGERDUTY_TOKEN`, base URL `pagerduty_url`; `/incidents/{id}`,
+  `/incidents/{id}/log_entries` (offset pages) and `/incidents/{id}/notes`.
+- `opsgenie`: token `OPSGENIE_API_KEY`, base URL `opsgenie_url`; `/v2/alerts/{id}/logs` and
+  `/v2/alerts/{id}/notes` (pages by `paging.next`, always asked of the base URL's host).
+- `incidentio`: token `INCIDENT_API_KEY`, base URL `incidentio_url`; `/v2/incidents/{id}`,
+  `/v2/incident_updates` and `/v2/incident_timeline_items` (pages by `pagination_meta.after`).
+
+A `429` is waited out as its `Retry-After` says (at most `MAX_WAIT` seconds
+each time, with a note on stderr), a `5xx` or a dropped connection is tried
+again twice; `401`, `403` and `404` are one line each that says what to do.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+from ..errors import InputError, RemoteError
+from . import NAMES
+
+#: The longest single wait for a rate limit, in seconds; a longer `Retry-After` is an error.
+MAX_WAIT = 120
+#: Tries of one request (the first and the retries) before it fails.
+TRIES = 5
+#: Pages of one list before the answer is taken to be looping.
+MAX_PAGES = 2000
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Vendor:
+    token_env: str
+    option: str  # the configuration option that holds the base URL
+    default_url: str
+    scheme: str  # how the token is sent in the Authorization header
+
+    def headers(self, token: str) -> dict[str, str]:
+        credentials = f"{self.scheme}{token}" if self.scheme.endswith("=") else f"{self.scheme} {token}"
+        return {"Authorization": credentials, "Accept": "application/json",
+                "User-Agent": "hindsight (postmortems as code)"}
+
+
+VENDORS = {
+    "pagerduty": Vendor("PAGERDUTY_TOKEN", "pagerduty_url", "https://api.pagerduty.com", "Token token="),
+    "opsgenie": Vendor("OPSGENIE_API_KEY", "opsgenie_url", "https://api.opsgenie.com", "GenieKey"),
+    "incidentio": Vendor("INCIDENT_API_KEY", "incidentio_url", "https://api.incident.io", "Bearer"),
+}
+
+
+class Client:
+    """GET requests to one vendor's API, with its token, retries and one clear line per failure."""
+
+    def __init__(self, fmt: str, base_url: str, token: str, *, notice: Callable[[str], None] | None = None,
+                 sleep: Callable[[float], None] = time.sleep, timeout: float = 30.0):
+        import httpx
+
+        self.name = NAMES[fmt]
+        self.vendor = VENDORS[fmt]
+        self.base = base_url.rstrip("/")
+        self.notice = notice or (lambda _msg: None)
+        self.sleep = sleep
+        self.http = httpx.Client(base_url=self.base, headers=self.vendor.headers(token), timeout=timeout,
+                                 follow_redirects=False)
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.close()
+
+    def get(self, path: str, params: dict[str, str | int] | list[tuple[str, str]] | None = None) -> dict:
+        import httpx
+
+        for attempt in range(1, TRIES + 1):
+            try:
+                response = self.http.get(path, params=params)
+            except httpx.TransportError as e:
+                if attempt >= 3:
+                    raise RemoteError(f"cannot reach {self.name} at {self.base} ({type(e).__name__}: {e}); check "
+                                      "the network and the base URL") from None
+                self.sleep(0.5 * attempt)
+                continue
+            status = response.status_code
+            if status == 429 and attempt < TRIES:
+                wait = _retry_after(response.headers.get("Retry-After"), attempt)
+                if wait > MAX_WAIT:
+                    raise RemoteError(f"{self.name} asks to wait {wait:.0f} s before the next request (429); try "
+                                      "again later")
+                self.notice(f"{self.name} is rate limiting the requests (429); waiting {wait:.0f} s")
+                self.sleep(wait)
+                continue
+            if status >= 500 and attempt < 3:
+                self.sleep(0.5 * attempt)
+                continue
+            if status >= 400:
+                raise self._error(response, path)
+            try:
+                data = response.json()
+            except ValueError:
+                raise RemoteError(f"{self.name} answered {path} with something that is not JSON; check the base "
+                                  f"URL ({self.base})") from None
+            if not isinstance(data, dict):
+                raise RemoteError(f"{self.name} answered {path} with JSON that is not an object; check the base "
+                                  f"URL ({self.base})")
+            return data
+        raise RemoteError(f"{self.name} kept rate limiting the requests (429 {TRIES} times); try again later")
+
+    def _error(self, response, path: str) -> RemoteError:
+        status = response.status_code
+        env = self.vendor.token_env
+        if status == 401:
+            return RemoteError(f"{self.name} refused the token (401 Unauthorized); set {env} to a valid API token")
+        if status == 403:
+            return RemoteError(f"{self.name} refused access to {path} (403 Forbidden); give the token in {env} "
+                               "read access to this incident")
+        if status == 404:
+            return RemoteError(f"{self.name} has nothing at {path} (404 Not Found); check the incident id and the "
+                               f"base URL ({self.base})")
+        return RemoteError(f"{self.name} answered {path} with {status}: {_message(response)}")
+
+    def pages(self, path: str, key: str, params: dict[str, str | int], *, style: str) -> list[dict]:
+        """Every page of a list: `offset` (PagerDuty), `next` (Opsgenie's `paging.next`) or `after`
+        (incident.io's `pagination_meta.after`)."""
+        out: list[dict] = []
+        query: dict[str, str | int] = dict(params)
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            page = self.get(path, query)
+            out.append(page)
+            items = page.get(key)
+            if not isinstance(items, list) or not items:
+                return out
+            if style == "offset":
+                if not page.get("more"):
+                    return out
+                query["offset"] = int(query.get("offset", 0)) + len(items)
+            elif style == "next":
+                nxt = (page.get("paging") or {}).get("next") if isinstance(page.get("paging"), dict) else None
+                if not isinstance(nxt, str) or not nxt or nxt in seen:
+                    return out
+                seen.add(nxt)
+                # The next page's path and query, asked of the same host: the key never goes elsewhere.
+                parts = urlsplit(nxt)
+                path, query = parts.path or path, dict(parse_qsl(parts.query))
+            else:
+                meta = page.get("pagination_meta") if isinstance(page.get("pagination_meta"), dict) else {}
+                after = meta.get("after")
+                if not after or str(after) in seen:
+                    return out
+                seen.add(str(after))
+                query["after"] = str(after)
+        raise RemoteError(f"{self.name} gave more than {MAX_PAGES} pages of {path}; import a shorter window")
+
+
+def _retry_after(value: str | None, attempt: int) -> float:
+    if value:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(value) if value else None
+            if when is not None:
+                return max(0.0, when.timestamp() - time.time())
+    return float(min(2 ** attempt, 30))
+
+
+def _message(response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return (response.text or "").strip()[:200] or response.reason_phrase
+    if isinstance(body, dict):
+        err = body.get("error")
+        if isinstance(err, dict):
+            return str(err.get("message") or err)[:200]
+        for key in ("message", "error", "errors"):
+            if body.get(key):
+                return str(body[key])[:200]
+    return str(body)[:200]
+
+
+def token(fmt: str, environ: dict[str, str] | None = None) -> str:
+    env = VENDORS[fmt].token_env
+    value = (environ if environ is not None else os.environ).get(env, "").strip()
+    if not value:
+        raise InputError(f"--api needs a {NAMES[fmt]} API token in the environment variable {env} (never in a file "
+                         "in the repository)")
+    return value
+
+
+def fetch(fmt: str, incident_id: str, *, base_url: str, token: str, incident: bool = False,
+          notice: Callable[[str], None] | None = None, sleep: Callable[[float], None] = time.sleep) -> list[dict]:
+    """Every document the vendor holds for an incident (an Opsgenie alert), as saved responses would be."""
+    if fmt not in VENDORS:
+        raise InputError(f"--api reads {', '.join(VENDORS)}; for {NAMES.get(fmt, fmt)} save the export and give "
+                         "its file")
+    ident = incident_id.strip()
+    if not ident or any(c in ident for c in "/?#%\\") or len(ident) > 200:
+        raise InputError(f"`{incident_id[:60]}` is not an incident id; give the id the {NAMES[fmt]} URL shows")
+    with Client(fmt, base_url, token, notice=notice, sleep=sleep) as api:
+        if fmt == "pagerduty":
+            docs = [api.get(f"/incidents/{ident}")] if incident else []
+            docs += api.pages(f"/incidents/{ident}/log_entries", "log_entries",
+                              {"limit": PAGE_SIZE, "offset": 0, "time_zone": "UTC"}, style="offset")
+            docs.append(api.get(f"/incidents/{ident}/notes"))
+        elif fmt == "opsgenie":
+            query = {"identifierType": "id", "order": "asc", "direction": "next", "limit": PAGE_SIZE}
+            docs = api.pages(f"/v2/alerts/{ident}/logs", "data", query, style="next")
+            docs += api.pages(f"/v2/alerts/{ident}/notes", "data", query, style="next")
+        else:
+            docs = [api.get(f"/v2/incidents/{ident}")] if incident else []
+            query = {"incident_id": ident, "page_size": PAGE_SIZE}
+            docs += api.pages("/v2/incident_updates", "incident_updates", query, style="after")
+            docs += api.pages("/v2/incident_timeline_items", "incident_timeline_items", query, style="after")
+    return docs

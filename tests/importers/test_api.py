@@ -1,0 +1,92 @@
+"""`--api`: the same import, fetched live from a server that answers as the vendors document their APIs."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import EXPORTS, PD, POSTMORTEM, hindsight, rows
+from .vendors import Script, vendor_server
+
+ENV = {"PAGERDUTY_TOKEN": "pd-secret", "OPSGENIE_API_KEY": "og-secret", "INCIDENT_API_KEY": "io-secret"}
+
+
+def _import(base: str, source: str, ident: str, env=ENV, *more: str):
+    return hindsight("import", "timeline", ident, "--from", source, "--api", "--api-url", base, "--into", POSTMORTEM,
+                     *more, env=env)
+
+
+def test_pagerduty_live_gives_what_the_saved_pages_give(doc, project, tmp_path):
+    with vendor_server() as (base, script):
+        r = _import(base, "pagerduty", "Q1CHK503XYZ")
+    assert r.exit_code == 0, r.output
+    live = doc.read_bytes()
+    # Every page was read: 8 entries, 3 to a page, by offset.
+    offsets = [q for p, q, _ in script.requests if p.endswith("/log_entries")]
+    assert [dict(kv.split("=") for kv in q.split("&"))["offset"] for q in offsets] == ["0", "3", "6"]
+    assert {a for _, _, a in script.requests} == {"Token token=pd-secret"}
+    # The same rows as importing the saved responses into a fresh copy.
+    doc.write_bytes((EXPORTS / f"{POSTMORTEM}.md").read_bytes())
+    assert hindsight("import", "timeline", *PD, "--from", "pagerduty", "--into", POSTMORTEM).exit_code == 0
+    assert doc.read_bytes() == live
+
+
+def test_a_rate_limit_is_waited_out_with_a_note(doc):
+    with vendor_server(Script(rate_limit={"/incidents/Q1CHK503XYZ/log_entries": 2})) as (base, script):
+        r = _import(base, "pagerduty", "Q1CHK503XYZ")
+    assert r.exit_code == 0, r.output
+    assert r.stderr.count("PagerDuty is rate limiting the requests (429); waiting 1 s") == 2
+    assert len(rows(doc)) == 9
+
+
+@pytest.mark.parametrize("ident, env, fail, message", [
+    ("Q1CHK503XYZ", {"PAGERDUTY_TOKEN": "wrong"}, {}, "PagerDuty refused the token (401 Unauthorized); set "
+                                                      "PAGERDUTY_TOKEN to a valid API token"),
+    ("PFORBIDDEN", ENV, {}, "PagerDuty refused access to /incidents/PFORBIDDEN/log_entries (403 Forbidden); give "
+                            "the token in PAGERDUTY_TOKEN read access"),
+    ("PNOSUCH", ENV, {}, "PagerDuty has nothing at /incidents/PNOSUCH/log_entries (404 Not Found); check the "
+                         "incident id"),
+    ("Q1CHK503XYZ", ENV, {"/incidents/Q1CHK503XYZ/notes": 500},
+     "PagerDuty answered /incidents/Q1CHK503XYZ/notes with 500: Internal Server Error"),
+    ("Q1CHK503XYZ", {}, {}, "--api needs a PagerDuty API token in the environment variable PAGERDUTY_TOKEN"),
+])
+def test_a_failure_is_one_line_and_nothing_is_written(doc, ident, env, fail, message):
+    before = doc.read_bytes()
+    with vendor_server(Script(fail=fail)) as (base, _):
+        r = hindsight("import", "timeline", ident, "--from", "pagerduty", "--api", "--api-url", base, "--into",
+                      POSTMORTEM, env={"PAGERDUTY_TOKEN": "", **env})
+    assert r.exit_code == 2
+    assert message in r.output and len(r.output.strip().split("\n")) == 1, r.output
+    assert doc.read_bytes() == before
+
+
+def test_an_unreachable_api_is_one_line(doc):
+    with vendor_server() as (base, _):
+        pass  # the port is closed again
+    r = _import(base, "pagerduty", "Q1CHK503XYZ")
+    assert r.exit_code == 2 and f"cannot reach PagerDuty at {base}" in r.output
+
+
+def test_opsgenie_live_follows_paging_next_on_its_own_host(doc):
+    with vendor_server() as (base, script):
+        r = _import(base, "opsgenie", "70413a06-38d6-4c85-92b8-5ebc900d42e2")
+    assert r.exit_code == 0, r.output
+    assert [p for p, _, _ in script.requests] == [
+        "/v2/alerts/70413a06-38d6-4c85-92b8-5ebc900d42e2/logs", "/v2/alerts/70413a06-38d6-4c85-92b8-5ebc900d42e2/logs",
+        "/v2/alerts/70413a06-38d6-4c85-92b8-5ebc900d42e2/notes"]
+    text = doc.read_text()
+    assert "| 14:32 | [ack] Alert acknowledged via web (dana.reyes@example.com) (Opsgenie)" in text
+    assert "| 16:45 | [mitigated] Alert closed via web (dana.reyes@example.com) (Opsgenie)" in text
+
+
+def test_a_postmortem_scaffolded_live_from_incidentio(project):
+    with vendor_server() as (base, script):
+        r = hindsight("new", "--from", "incidentio", "01JEQ7R3M8ZK2N4P6Q8S0T2V4X", "--api", "--api-url", base,
+                      env=ENV)
+    assert r.exit_code == 0, r.output
+    text = (project / r.stdout.strip()).read_text()
+    assert "# Incident: Checkout API returning 503s" in text and "**Severity:** P1" in text
+    assert "| 15:40 | [mitigated] Monitoring: Error rate back to baseline" in text
+    assert "- [incident.io incident INC-42](https://app.incident.io/acme/incidents/42)" in text
+    # Three updates fill one page of three; the page says there is no more, so no second request is made.
+    assert [q for p, q, _ in script.requests if p == "/v2/incident_updates"] == [
+        "incident_id=01JEQ7R3M8ZK2N4P6Q8S0T2V4X&page_size=100"]

@@ -86,8 +86,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("import_severity", dict, {"pagerduty": {"P1": "P0", "P2": "P1", "P3": "P2", "P4": "P3", "P5": "P3"},
                                      "incidentio": {}},
            "For `hindsight new --from`: per source, the standard's level each of its severities stands for "
-           "(`[import_severity.pagerduty] P1 = \"P0\"`); a severity not listed is read through `severity_map` "
-           "(incident.io's Critical, Major and Minor are there).", dict),
+           "(`[import_severity.pagerduty] P1 = \"P0\"`); a source not named keeps its default, and a severity not "
+           "listed is read through `severity_map` (incident.io's Critical, Major and Minor are there).", dict),
     Option("pagerduty_url", str, "https://api.pagerduty.com", "Base URL of the PagerDuty REST API for "
            "`--api` (`https://api.eu.pagerduty.com` for the EU service region)."),
     Option("opsgenie_url", str, "https://api.opsgenie.com", "Base URL of the Opsgenie API for `--api` "
@@ -127,6 +127,11 @@ class Config:
             return _line_of(self.source.read_text(encoding="utf-8"), key)
         except OSError:
             return None
+
+
+def default_of(name: str) -> Any:
+    """An option's default, as declared."""
+    return _BY_NAME[name].default
 
 
 def find_root(start: Path | None = None) -> tuple[Path, Path | None, dict[str, Any] | None]:

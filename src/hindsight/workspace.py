@@ -504,8 +504,11 @@ class Workspace:
         from .importers import incident as from_incident
         from .importers.timeline import MAX_ROWS
 
-        level = severity or from_incident.severity_for(incident, self.config.get("import_severity"),
-                                                       self.config.get("severity_map"))
+        from .config import default_of
+
+        # A source the configuration does not name keeps its default mapping.
+        per_source = {**default_of("import_severity"), **self.config.get("import_severity")}
+        level = severity or from_incident.severity_for(incident, per_source, self.config.get("severity_map"))
         return from_incident.scaffold(incident, events, zone=zone, title=title, author=author, severity=level,
                                       max_rows=max_rows or MAX_ROWS)
 

@@ -40,6 +40,10 @@ def test_a_pagerduty_incident_becomes_a_postmortem_that_passes_check_but_for_its
 
 
 def test_the_severity_mapping_is_configuration(project):
+    (project / "hindsight.toml").write_text('[import_severity.incidentio]\nMajor = "P0"\n')
+    r = hindsight("new", "--from", "pagerduty", EXPORTS / "pagerduty" / "incident.json", *PD)
+    assert read(project / r.stdout.strip()).severity == "P0"  # PagerDuty keeps its default mapping
+    (project / r.stdout.strip()).unlink()
     (project / "hindsight.toml").write_text('[import_severity.pagerduty]\nP1 = "P1"\n')
     r = hindsight("new", "--from", "pagerduty", EXPORTS / "pagerduty" / "incident.json", *PD)
     assert read(project / r.stdout.strip()).severity == "P1"

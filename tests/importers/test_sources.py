@@ -46,6 +46,12 @@ def test_a_pagerduty_resolve_is_marked_mitigated_only_when_nothing_earlier_says_
     assert [e.text for e in events if e.mark == "[mitigated]"] == ["Resolved by Dana Reyes."]
 
 
+def test_one_pagerduty_log_entry_alone(tmp_path):
+    page = json.loads(PD[0].read_text())
+    (tmp_path / "entry.json").write_text(json.dumps({"log_entry": page["log_entries"][2]}))
+    assert [(e.kind, e.mark) for e in read_events([tmp_path / "entry.json"], "pagerduty")] == [("ack", "[ack]")]
+
+
 def test_opsgenie_logs_and_notes():
     files = [EXPORTS / "opsgenie" / n for n in ("logs.page1.json", "logs.page2.json", "notes.json")]
     events = only(read_events(files, "opsgenie"))

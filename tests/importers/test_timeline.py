@@ -107,6 +107,19 @@ def test_events_on_other_days_are_written_with_their_day(doc):
     assert rows(doc)[-1][0] == "2025-12-10 09:15"
 
 
+def test_a_table_with_a_source_column_gets_the_source_there(doc):
+    text = doc.read_text().replace("| Time (UTC) | Event |\n|------------|-------|\n| 14:30 | Error-rate alert fired for "
+                                   "checkout-api |", "| When (UTC) | Source | What happened |\n|---|---|---|\n"
+                                   "| 14:30 | Datadog | Error-rate alert fired for checkout-api |")
+    doc.write_text(text.replace("| 15:15 | Identified: the connection pool was exhausted |",
+                                "| 15:15 | | Identified: the connection pool was exhausted |"))
+    assert hindsight(*PD_ARGS).exit_code == 0
+    assert ("| 14:32 | [PagerDuty](https://acme.pagerduty.com/incidents/Q1CHK503XYZ/log_entries/R1ACK00003) | "
+            "[ack] Acknowledged by Dana Reyes. <!-- hindsight-import pagerduty:R1ACK00003 ") in doc.read_text()
+    assert hindsight("check", doc, "--today", "2025-12-10", "--select", "HS113").exit_code == 0
+    assert hindsight(*PD_ARGS).output.count("7 unchanged") == 1
+
+
 def test_the_templates_placeholder_rows_give_way_to_the_first_import(project):
     r = hindsight("new", "Checkout API returning 503s", "--date", "2025-12-09", "--start", "14:30", "--end", "16:45")
     path = project / r.output.strip()

@@ -173,14 +173,14 @@ def load_json(path: Path) -> list[object]:
 
 
 def _is_page(doc: dict) -> bool:
-    return any(k in doc for k in ("log_entries", "notes", "incident", "data", "incident_updates",
+    return any(k in doc for k in ("log_entries", "log_entry", "notes", "incident", "data", "incident_updates",
                                   "incident_timeline_items", "timeline_items"))
 
 
 def guess(doc: object) -> str | None:
     """Which vendor a JSON document looks like it came from, for the message when `--from` is wrong."""
     if isinstance(doc, dict):
-        if "log_entries" in doc or "notes" in doc or (isinstance(doc.get("incident"), dict)
+        if "log_entries" in doc or "log_entry" in doc or "notes" in doc or (isinstance(doc.get("incident"), dict)
                                                      and "incident_number" in doc["incident"]):
             return "pagerduty"
         if (isinstance(doc.get("data"), list) and "paging" in doc) or "requestId" in doc:
@@ -214,13 +214,13 @@ def json_events(fmt: str, docs: list[object], where: Path | str, context: list[o
     return settle(reader.events(docs, where, docs if context is None else context))
 
 
-def read_events(paths: Iterable[Path], fmt: str, *, tz: dt.tzinfo | None = None, channel: str | None = None,
+def read_events(paths: Iterable[Path | str], fmt: str, *, tz: dt.tzinfo | None = None, channel: str | None = None,
                 everything: bool = False, reactions: tuple[str, ...] = ("pushpin",), bots: bool = False,
                 joins: bool = False, slack_url: str = "") -> list[Event]:
     """Every event of export files (or a Slack export folder), oldest first, each once."""
     from . import csvfile, slack
 
-    paths = list(paths)
+    paths = [Path(p) for p in paths]
     if fmt not in FORMATS:
         raise ReadError(f"unknown source `{fmt}`; use one of {', '.join(FORMATS)}")
     if not paths:

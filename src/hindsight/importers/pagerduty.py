@@ -1,6 +1,7 @@
 """PagerDuty: REST API v2 incident log entries, incident notes, and the incident itself.
 
-Log entries (`GET /incidents/{id}/log_entries`, paged by `offset`/`limit`/`more`)
+Log entries (`GET /incidents/{id}/log_entries`, paged by `offset`/`limit`/`more`, or one
+`GET /log_entries/{id}`)
 carry `id`, `type` (`trigger_log_entry`, `acknowledge_log_entry`,
 `escalate_log_entry`, `annotate_log_entry`, `resolve_log_entry`, …),
 `created_at`, `agent`, `channel`, `summary`, `html_url`, and for annotations
@@ -83,9 +84,11 @@ def events(docs: list[object], where: Path | str, context: list[object] | None =
     for doc in docs:
         if not isinstance(doc, dict):
             raise wrong_vendor(where, "pagerduty", doc)
-        if isinstance(doc.get("log_entries"), list):
+        entries = doc.get("log_entries") if isinstance(doc.get("log_entries"), list) else \
+            [doc["log_entry"]] if isinstance(doc.get("log_entry"), dict) else None  # `GET /log_entries/{id}`
+        if entries is not None:
             found = True
-            for n, e in enumerate(doc["log_entries"]):
+            for n, e in enumerate(entries):
                 if isinstance(e, dict) and not (noted and str(e.get("type", "")).startswith("annotate")
                                                 and not note_of(e)):
                     # An annotation without its words is the note the notes response holds: read it there.

@@ -501,10 +501,9 @@ class Workspace:
         """A new postmortem's text from a pager's or incident tool's incident, its severity mapped by this
         project's configuration (`import_severity`, then `severity_map`) unless `severity` is given; nothing is
         written."""
+        from .config import default_of
         from .importers import incident as from_incident
         from .importers.timeline import MAX_ROWS
-
-        from .config import default_of
 
         # A source the configuration does not name keeps its default mapping.
         per_source = {**default_of("import_severity"), **self.config.get("import_severity")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -111,6 +112,21 @@ def serve(site):
     yield start
     for s in started:
         s.__exit__()
+
+
+@pytest.fixture
+def page(browser):
+    """A browser page that fails the test on any script error or console error (but a refused write's 4xx)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    p = context.new_page()
+    errors = []
+    p.on("pageerror", lambda e: errors.append(str(e)))
+    # A refused write answers 4xx on purpose (and the page shows why); Chromium logs each such response.
+    refused = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d")
+    p.on("console", lambda m: errors.append(m.text) if m.type == "error" and not refused.match(m.text) else None)
+    yield p
+    context.close()
+    assert errors == []
 
 
 def header_auth(**roles) -> AuthSettings:

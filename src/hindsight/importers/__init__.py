@@ -52,6 +52,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 _SPACE = re.compile(r"[\s\u2028\u2029\u0085\x0b\x0c]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
 _TAG = re.compile(r"<(?=[A-Za-z/!?])")
+_PIPE = re.compile(r"(?<!\\)\|")
 _TODO = re.compile(r"\[(?=(?:TODO|TBD)\b)", re.I)
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 
@@ -97,14 +98,18 @@ def clean(text: object) -> str:
     if len(text) > MAX_TEXT:
         cut = text[:MAX_TEXT - 1]
         text = (cut[:cut.rfind(" ")] if " " in cut[MAX_TEXT // 2:] else cut).rstrip() + "…"
-    text = _TAG.sub("&lt;", text).replace("-->", "--&gt;")
-    text = re.sub(r"(?<!\\)\|", r"\\|", text.rstrip("\\"))
+    if "<" in text or ">" in text:
+        text = _TAG.sub("&lt;", text).replace("-->", "--&gt;")
+    text = text.rstrip("\\")
+    if "|" in text:
+        text = _PIPE.sub(r"\\|", text)
     # A backtick left open would hide the cell's closing pipe, and `[TODO: …]` would read as the template's
     # placeholder: both are written as character references, which show as the same characters.
     if text.count("`") % 2:
         k = text.rfind("`")
         text = text[:k] + "&#96;" + text[k + 1:]
-    text = _TODO.sub("&#91;", text)
+    if "[" in text:
+        text = _TODO.sub("&#91;", text)
     return text
 
 
@@ -287,9 +292,9 @@ def load(fmt: str, sources: list[str], *, options: Options = Options(), api: boo
 
 def settle(events: Iterable[Event]) -> list[Event]:
     """Oldest first; one event per id, and one per minute and text (a page saved twice, a note both
-    logged and listed: the one with a link is kept). When no event reads as mitigation the way the review
-    reads it, the first resolve is marked as the moment the service was restored: a pager resolves when
-    the alert's condition clears."""
+    logged and listed: the one with a link is kept). When no event before the first resolve reads as
+    mitigation the way the review reads it, that resolve is marked as the moment the service was restored:
+    a pager resolves when the alert's condition clears."""
     from ..review.measures import MITIGATED
 
     seen: set[tuple[str, str]] = set()
@@ -304,10 +309,9 @@ def settle(events: Iterable[Event]) -> list[Event]:
         said.add(same)
         out.append(replace(e, restores=False) if e.restores else e)  # decided again over everything read
     out.sort(key=lambda e: (e.at, e.id))
-    if not any(e.kind == "mitigated" or MITIGATED.search(e.text) for e in out):
-        first = next((i for i, e in enumerate(out) if e.kind == "resolve"), None)
-        if first is not None:
-            out[first] = replace(out[first], restores=True)
+    first = next((i for i, e in enumerate(out) if e.kind == "resolve"), None)
+    if first is not None and not any(e.kind == "mitigated" or MITIGATED.search(e.text) for e in out[:first]):
+        out[first] = replace(out[first], restores=True)
     return out
 
 

@@ -122,6 +122,7 @@ def _channels(export: _Export) -> list[dict]:
 
 def plain(text: str, users: dict[str, str], channels: dict[str, str]) -> str:
     """Slack's message markup as plain Markdown."""
+    text = text or ""
     def one(m: re.Match) -> str:
         target, _, label = m.group(1).partition("|")
         if target.startswith("@"):
@@ -137,9 +138,12 @@ def plain(text: str, users: dict[str, str], channels: dict[str, str]) -> str:
         if target.startswith("mailto:"):
             return label or target[7:]
         return f"[{label}]({target})" if label and label != target else target
-    text = _MARKUP.sub(one, text or "")
-    text = _STRIKE.sub(r"~~\1~~", _BOLD.sub(r"**\1**", text))
-    return html.unescape(text)
+    text = _MARKUP.sub(one, text) if "<" in text else text
+    if "*" in text:
+        text = _BOLD.sub(r"**\1**", text)
+    if "~" in text:
+        text = _STRIKE.sub(r"~~\1~~", text)
+    return html.unescape(text) if "&" in text else text
 
 
 def _pins(channel: dict) -> set[str]:

@@ -196,10 +196,12 @@ def plan(text: str, events: list[Event], *, shown: str = "postmortem", max_rows:
     dated = pm.date is None or any(d != pm.date for d in days)
     before = _others(pm, lines)
     merge = _merge(text, table, events, dated, shown, max_rows)
-    if not dated and merge.changed and not _reads_back(merge, before, shown):
+    good = not merge.changed or _reads_back(merge, before, shown)
+    if not good and not dated:
         # A time written alone was read on another day than it happened: write every imported row's day.
         merge = _merge(text, table, events, True, shown, max_rows)
-    if merge.changed and not _reads_back(merge, before, shown):
+        good = _reads_back(merge, before, shown)
+    if not good:
         raise WriteError("the imported events would not read back from the Timeline at their times; nothing was "
                          "written. Check the table's time column and the document's zone", path=shown)
     return merge

@@ -1,0 +1,224 @@
+"""`hindsight show`, `list`, `share`, `review`, `serve` and `schema`: the commands that read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from ..standard import AUDIENCES
+from ._shared import (
+    _config,
+    _console,
+    _date,
+    _display,
+    _emit,
+    _errors,
+    _groups,
+    _progress,
+    _unreadable,
+    _viewer,
+    _workspace,
+    main,
+)
+
+
+@main.command()
+@click.argument("file", metavar="FILE|ID", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--today", callback=_date, help="The date for date-dependent findings (default: today).")
+@_groups
+@_errors
+def show(file: Path, fmt: str, today, groups) -> None:
+    """Print one postmortem: a readable summary, or as JSON the model with its id, version and findings.
+
+    FILE may be a path, a postmortem's id, or `-` to read the document from standard input.
+
+    Example: hindsight show docs/incidents/2025-12-09-db-pool.md --format json
+    """
+    ws = _workspace()
+    today = today or dt.date.today()
+    if str(file) == "-":
+        doc = ws.parse_text(sys.stdin.buffer.read(), "<stdin>", today)
+    else:
+        doc = ws.document(_viewer(groups), file if file.suffix == ".md" or "/" in str(file) else str(file), today)
+    if fmt == "json":
+        click.echo(json.dumps(doc.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from ..views import print_postmortem
+
+        print_postmortem(doc.pm, _console())
+    for d in doc.pm.diagnostics:
+        if d.severity == "error":
+            click.echo(f"{doc.path}:{d.line or 1}: {d.message}", err=True)
+
+
+@main.command("list")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
+@_groups
+@_errors
+def list_(directory: Path | None, fmt: str, jobs: int | None, groups) -> None:
+    """List every postmortem under a folder (default: the incidents folder).
+
+    Shows date, severity, status, title and open action items, newest first.
+    Files that cannot be read are reported on stderr, and the exit code is then 2.
+
+    Example: hindsight list docs/incidents --format json
+    """
+    from .. import corpus
+    from ..views import print_list
+
+    folder = directory or _config().incidents_dir
+    with _progress(len(corpus.find(folder)), "Reading postmortems", enabled=fmt == "table") as advance:
+        ws = _workspace(directory, jobs=jobs, progress=advance)
+        rows = [r.summary_dict() for r in ws.records(_viewer(groups))]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        print_list(rows, _console())
+    if _unreadable(ws.errors()):
+        sys.exit(2)
+
+
+# -- sharing and the monthly review --------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--audience", required=True, type=click.Choice(AUDIENCES),
+              help="engineering: full HTML page; company: Slack summary; leadership: brief; status-page: external.")
+@click.option("--format", "fmt", help="html (engineering); mrkdwn, blocks or preview, an HTML page of the message "
+              "(company); md or html (others).")
+@click.option("--post", "webhook", metavar="WEBHOOK_URL", help="Post the company summary to a Slack webhook.")
+@click.option("--link", help="Link to the full postmortem (default: share_base_url + path).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
+@click.option("--allow-restricted", is_flag=True, help="Render a restricted postmortem anyway, for people you know "
+                                                       "may read it (never for the status page, never posted).")
+@_groups
+@_errors
+def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link: str | None,
+          output: Path | None, groups, allow_restricted: bool) -> None:
+    """Render one postmortem for one of the standard's four audiences.
+
+    The status-page update never carries internal details: @handles, names,
+    internal hosts and URLs, revenue, ticket keys, `<!-- internal -->` blocks.
+    A restricted postmortem is refused for every audience unless
+    --allow-restricted, and is never posted.
+
+    Example: hindsight share docs/incidents/2025-12-09-db-pool.md --audience company --format blocks
+    """
+    from .. import share as lib
+
+    if webhook and audience != "company":
+        raise InputError("--post sends the company summary to Slack; use it with --audience company")
+    ws = _workspace()
+    shared = ws.share(_viewer(groups), file, audience, fmt, dt.date.today(), link=link,
+                      allow_restricted=allow_restricted, post=bool(webhook))
+    for note in shared.notes:
+        click.echo(f"hindsight: {note}", err=True)
+    if webhook:
+        lib.post(webhook, shared.slack)
+        click.echo(f"hindsight: posted the company summary of {_display(file)} to Slack", err=True)
+    if output is not None or not webhook:
+        _emit(shared.text, output)
+
+
+@main.command()
+@click.argument("month_arg", metavar="[MONTH]", required=False)
+@click.option("--month", help="The month to review, YYYY-MM (default: the month before --today).")
+@click.option("--today", callback=_date, help="The date figures are computed as of (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
+@click.option("--dir", "directory", type=click.Path(path_type=Path),
+              help="Folder of postmortems (default: the incidents folder).")
+@_groups
+@_errors
+def review(month_arg: str | None, month: str | None, today, fmt: str, output: Path | None, directory,
+           groups) -> None:
+    """The monthly review: postmortems, completion rates and trend, metrics, themes, repeats.
+
+    Every formula is written in the report and in docs/metrics.md. HTML is
+    self-contained, with its charts as inline SVG.
+
+    MONTH (or --month) is YYYY-MM; without it, the month that ended last.
+
+    Example: hindsight review 2026-01 --format html -o review-2026-01.html
+    """
+    from ..review import report
+
+    if month_arg and month and month_arg != month:
+        raise click.UsageError(f"two months given ({month_arg} and --month {month}); give one")
+    ws = _workspace(directory)
+    data = ws.review(_viewer(groups), month_arg or month, today or dt.date.today())
+    if fmt == "json":
+        out = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "html":
+        out = report.html(data, ws.levels, ws.file_link)
+    else:
+        out = report.markdown(data, ws.file_link)
+    _emit(out, output)
+    if _unreadable(ws.errors()):
+        sys.exit(2)
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--auth", "auth_mode", type=click.Choice(["none", "header"]), default="none", show_default=True,
+              help="none: no sign-in, loopback only; header: trust an SSO proxy's X-Forwarded-User/-Groups.")
+@click.option("--allow-edits", is_flag=True, help="With --auth none, let the local user edit (read-only otherwise).")
+@click.option("--trusted-proxy", "proxies", multiple=True, help="Address or network of the SSO proxy (repeatable).")
+@click.option("--today", callback=_date, help="Serve as of this date, YYYY-MM-DD (default: the real today; for "
+                                              "demos of old postmortems).")
+@_errors
+def serve(directory: Path | None, host: str, port: int, auth_mode: str, allow_edits: bool,
+          proxies: tuple[str, ...], today) -> None:
+    """Serve the portal: postmortems, search, action items, the monthly review, a JSON API.
+
+    Example: hindsight serve --auth header --trusted-proxy 10.0.0.5 --host 0.0.0.0
+    """
+    import ipaddress
+    import time
+
+    import uvicorn
+
+    from ..web import create_app, server_config
+    from ..web.auth import AuthSettings
+
+    config = _config()
+    if auth_mode == "none":
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise InputError(f"--auth none serves on loopback only (not {host}); put the portal behind an SSO "
+                                 "proxy and use --auth header --trusted-proxy ADDRESS")
+    trusted = list(proxies) or list(config.get("trusted_proxies"))
+    if auth_mode == "header" and not trusted:
+        raise InputError("--auth header needs the proxy's address: --trusted-proxy ADDRESS (or trusted_proxies "
+                             "in configuration)")
+    auth = AuthSettings(auth_mode, allow_edits, trusted, config.get("roles"))
+    t0 = time.perf_counter()
+    app = create_app(config, auth=auth, folder=directory.resolve() if directory else None, today=today)
+    click.echo(f"hindsight: index ready in {time.perf_counter() - t0:.1f} s; serving "
+               f"http://{host}:{port}/", err=True)
+    uvicorn.Server(server_config(app, host, port)).run()
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of `show --format json`.
+
+    Example: hindsight schema > docs/schema/postmortem.schema.json
+    """
+    from ..model import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2))

@@ -23,7 +23,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from hindsight.importers import Event, read_events
+from hindsight.importers import Event, Options, read_events
 from hindsight.importers.timeline import plan
 from hindsight.parse import parse
 
@@ -86,7 +86,7 @@ def main() -> None:
         print(f"Slack export: {args.messages:,} messages, {archive.stat().st_size / 2**20:.1f} MiB zipped")
         timed("read the pinned and :pushpin: messages", lambda: read_events([archive], "slack"),
               args.messages, "messages")
-        timed("read every message (--all)", lambda: read_events([archive], "slack", everything=True),
+        timed("read every message (--all)", lambda: read_events([archive], "slack", Options(everything=True)),
               args.messages, "messages")
         pages = pagerduty_pages(folder, args.entries)
         print(f"PagerDuty: {args.entries:,} log entries in {len(pages)} pages")

@@ -95,8 +95,8 @@ def test_slack_export_folder_and_zip_give_the_curated_messages(tmp_path):
         for p in sorted(folder.rglob("*.json")):
             z.write(p, p.relative_to(folder).as_posix())
     opts = dict(channel="inc-4021-checkout", slack_url="https://acme.slack.com")
-    from_folder = read_events([folder], "slack", **opts)
-    assert read_events([archive], "slack", **opts) == from_folder
+    from_folder = read_events([folder], "slack", Options(**opts))
+    assert read_events([archive], "slack", Options(**opts)) == from_folder
     assert [(e.at.astimezone(UTC).strftime("%m-%d %H:%M"), e.text) for e in from_folder] == [
         ("12-09 14:33", "dana: DB connections are at 100% & requests queue <30s> — @Sam Okafor can you check "
                         "the pool? [dashboard](https://grafana.example.com/d/checkout)"),
@@ -111,13 +111,13 @@ def test_slack_export_folder_and_zip_give_the_curated_messages(tmp_path):
 
 def test_slack_all_messages_bots_and_joins_only_when_asked():
     folder = EXPORTS / "slack-export"
-    every = read_events([folder], "slack", channel="C0INC4021C", everything=True)
+    every = read_events([folder], "slack", Options(channel="C0INC4021C", everything=True))
     assert len(every) == 7  # every person's message, no join, no pin notice, no bot
-    texts = [e.text for e in read_events([folder], "slack", channel="inc-4021-checkout", everything=True,
-                                         bots=True, joins=True)]
+    texts = [e.text for e in read_events([folder], "slack", Options(
+        channel="inc-4021-checkout", everything=True, bots=True, joins=True))]
     assert "PagerDuty: Triggered #4021: Checkout API returning 503s" in texts
     assert "dana: @dana has joined the channel" in texts
-    eyes = read_events([folder], "slack", channel="inc-4021-checkout", reactions=("eyes",))
+    eyes = read_events([folder], "slack", Options(channel="inc-4021-checkout", reactions=("eyes",)))
     assert [e.text[:10] for e in eyes] == ["dana: DB c", "Sam Okafor"]  # the eyes, and the pinned message
 
 
@@ -144,7 +144,7 @@ def test_a_broken_slack_export_is_one_clear_line(tmp_path, damage, message):
         archive.write_bytes(b"this is not a zip at all")
     channel = None if damage == "no-channel" else "inc-4021-checkout"
     with pytest.raises(ReadError) as e:
-        read_events([archive], "slack", channel=channel)
+        read_events([archive], "slack", Options(channel=channel))
     assert message in str(e.value) and str(archive) in str(e.value)
 
 
@@ -161,12 +161,12 @@ def test_a_hundred_thousand_messages_import_the_pinned_ones_or_refuse_all_of_the
     (folder / "inc" / "2025-12-09.json").write_text(json.dumps(messages))
     assert [e.text for e in read_events([folder], "slack")] == ["Ops: message 10", "Ops: message 50000",
                                                                  "Ops: message 99999"]
-    assert len(read_events([folder], "slack", everything=True)) == 100_000
+    assert len(read_events([folder], "slack", Options(everything=True))) == 100_000
 
 
 def test_csv_and_json_lines(tmp_path):
     oslo = ZoneInfo("Europe/Oslo")
-    csv_events = read_events([EXPORTS / "csv" / "timeline.csv"], "csv", tz=oslo)
+    csv_events = read_events([EXPORTS / "csv" / "timeline.csv"], "csv", Options(tz=oslo))
     assert [(_at(e), e.text) for e in csv_events] == [
         ("14:02", "Checked the deploys of the last hour, none touched the pool (runbook)"),
         ("14:20", "Load test reproduced the exhaustion \\| 20 connections held for 10x longer"),

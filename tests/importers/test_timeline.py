@@ -242,3 +242,15 @@ def test_a_copy_of_the_fixture_is_untouched():
     # The fixtures above are copied into each test's project; the original stays as committed.
     assert "hindsight-import" not in (EXPORTS / f"{POSTMORTEM}.md").read_text()
     assert shutil.which("git")
+
+
+def test_a_link_that_could_break_the_row_or_run_script_is_left_out():
+    original = (EXPORTS / f"{POSTMORTEM}.md").read_text()
+    at = parse(original).timeline[0].at
+    events = [Event(at=at, text="one", source="pagerduty", id="1", url="javascript:alert(1)"),
+              Event(at=at, text="two", source="pagerduty", id="2", url="https://x.example/a|b"),
+              Event(at=at, text="three", source="pagerduty", id="3", url="https://x.example/a)b"),
+              Event(at=at, text="four", source="pagerduty", id="4", url="https://x.example/ok?a=1&b=2")]
+    text = plan(original, events, shown="x.md").text
+    assert [e.event for e in parse(text).timeline if e.event[0].islower()] == [
+        "one (PagerDuty)", "two (PagerDuty)", "three (PagerDuty)", "four ([PagerDuty](https://x.example/ok?a=1&b=2))"]

@@ -219,31 +219,6 @@ def json_events(fmt: str, docs: list[object], where: Path | str, context: list[o
     return settle(reader.events(docs, where, docs if context is None else context))
 
 
-def read_events(paths: Iterable[Path | str], fmt: str, *, tz: dt.tzinfo | None = None, channel: str | None = None,
-                everything: bool = False, reactions: tuple[str, ...] = ("pushpin",), bots: bool = False,
-                joins: bool = False, slack_url: str = "") -> list[Event]:
-    """Every event of export files (or a Slack export folder), oldest first, each once."""
-    from . import csvfile, slack
-
-    paths = [Path(p) for p in paths]
-    if fmt not in FORMATS:
-        raise ReadError(f"unknown source `{fmt}`; use one of {', '.join(FORMATS)}")
-    if not paths:
-        raise ReadError("give at least one file to import from")
-    events: list[Event] = []
-    files = [(path, load_json(path)) for path in paths] if fmt not in ("slack", "csv") else []
-    every = [doc for _, docs in files for doc in docs]
-    for path, docs in files:
-        events += json_events(fmt, docs, path, every)
-    for path in paths if not files else []:
-        if fmt == "slack":
-            events += slack.events(path, channel=channel, everything=everything, reactions=reactions, bots=bots,
-                                   joins=joins, workspace_url=slack_url)
-        else:
-            events += csvfile.events(path, tz=tz)
-    return settle(events)
-
-
 @dataclass(frozen=True, slots=True)
 class Options:
     """How to read a source, beyond its format: the zone of times written without one, and for a Slack
@@ -259,35 +234,52 @@ class Options:
     slack_url: str = ""
 
 
+def read_events(paths: Iterable[Path | str], fmt: str, options: Options = Options()) -> list[Event]:
+    """Every event of export files (or a Slack export folder), oldest first, each once."""
+    return _read(fmt, [Path(p) for p in paths], options)[0]
+
+
+def _read(fmt: str, paths: list[Path], options: Options) -> tuple[list[Event], list[object]]:
+    """The events of the files, and the JSON responses they hold (none for Slack and CSV)."""
+    from . import csvfile, slack
+
+    if fmt not in FORMATS:
+        raise ReadError(f"unknown source `{fmt}`; use one of {', '.join(FORMATS)}")
+    if not paths:
+        raise ReadError("give at least one file to import from")
+    if fmt == "slack":
+        return settle(e for p in paths for e in slack.events(
+            p, channel=options.channel, everything=options.everything, reactions=options.reactions,
+            bots=options.bots, joins=options.joins, workspace_url=options.slack_url)), []
+    if fmt == "csv":
+        return settle(e for p in paths for e in csvfile.events(p, tz=options.tz)), []
+    files = [(p, load_json(p)) for p in paths]
+    every = [doc for _, docs in files for doc in docs]
+    return settle(e for p, docs in files for e in json_events(fmt, docs, p, every)), every
+
+
 def load(fmt: str, sources: list[str], *, options: Options = Options(), api: bool = False, base_url: str = "",
          token: str = "", incident: bool = False,
          notice: Callable[[str], None] | None = None) -> tuple[list[Event], Incident | None]:
     """The events of export files (or, with `api`, of the incident whose id is `sources[0]`, fetched live),
     and with `incident` the incident itself (for `hindsight new --from`)."""
     from . import api as live
-    from .incident import read_incident
+    from .incident import read_incident, require_source
 
-    if fmt not in FORMATS:
-        raise ReadError(f"unknown source `{fmt}`; use one of {', '.join(FORMATS)}")
+    if incident:
+        require_source(fmt)
     if api:
         if len(sources) != 1:
             raise ReadError("--api takes one incident id (an Opsgenie alert id), not files")
         docs: list[object] = list(live.fetch(fmt, sources[0], base_url=base_url, token=token, incident=incident,
                                              notice=notice))
-        where = f"{NAMES[fmt]} incident {sources[0]}"
+        where: Path | str = f"{NAMES[fmt]} incident {sources[0]}"
         events = json_events(fmt, docs, where)
-        return events, read_incident(fmt, docs, where) if incident else None
-    paths = [Path(s) for s in sources]
-    if not incident or fmt in ("slack", "csv"):
-        if incident:
-            read_incident(fmt, [], paths[0] if paths else "")  # says which sources record the incident
-        return read_events(paths, fmt, tz=options.tz, channel=options.channel, everything=options.everything,
-                           reactions=options.reactions, bots=options.bots, joins=options.joins,
-                           slack_url=options.slack_url), None
-    files = [(p, load_json(p)) for p in paths]
-    every = [doc for _, docs in files for doc in docs]
-    events = settle(e for p, docs in files for e in json_events(fmt, docs, p, every))
-    return events, read_incident(fmt, every, paths[0] if len(paths) == 1 else ", ".join(map(str, paths)))
+    else:
+        paths = [Path(s) for s in sources]
+        events, docs = _read(fmt, paths, options)
+        where = paths[0] if len(paths) == 1 else ", ".join(map(str, paths))
+    return events, read_incident(fmt, docs, where) if incident else None
 
 
 def settle(events: Iterable[Event]) -> list[Event]:

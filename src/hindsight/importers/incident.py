@@ -35,13 +35,18 @@ class Scaffold:
     notes: list[str] = field(default_factory=list)  # what could not be filled in, and why
 
 
+def require_source(fmt: str) -> None:
+    """Only a pager or an incident tool records the incident itself; an error says what to do otherwise."""
+    if fmt not in SOURCES:
+        raise InputError(f"`--from {fmt}` cannot scaffold a postmortem: only {' and '.join(SOURCES)} record the "
+                         "incident itself. Create it with `hindsight new TITLE`, then `hindsight import timeline`")
+
+
 def read_incident(fmt: str, docs: list[object], where: Path | str) -> Incident:
     """The incident the responses describe; an error saying which response to add when they hold none."""
     from . import incidentio, pagerduty
 
-    if fmt not in SOURCES:
-        raise InputError(f"`--from {fmt}` cannot scaffold a postmortem: only {' and '.join(SOURCES)} record the "
-                         "incident itself. Create it with `hindsight new TITLE`, then `hindsight import timeline`")
+    require_source(fmt)
     incident = (pagerduty if fmt == "pagerduty" else incidentio).incident(docs, where)
     if incident is None:
         endpoint = "GET /incidents/{id}" if fmt == "pagerduty" else "GET /v2/incidents/{id}"

@@ -43,6 +43,8 @@ from . import NAMES, Event
 MAX_ROWS = 500
 _MARK = re.compile(r"\s*<!-- hindsight-import (?P<source>[a-z]+):(?P<id>\S+) (?P<digest>[0-9a-f]{8}) -->\s*$")
 _SEEN = re.compile(r"^\s*<!-- hindsight-imported: (?P<keys>[^>]*?) -->\s*$")
+#: A link a row may carry: a web address with nothing that could end the link, the cell or the table row.
+_LINK = re.compile(r"https?://[^\s()<>|\[\]`\\]+")
 _UNSAFE_ID = re.compile(r"[^\w./:@+=-]|--")
 _SUFFIX = re.compile(r"\s*\(\[?(?:" + "|".join(re.escape(n) for n in NAMES.values()) + r")\]?(?:\([^)]*\))?\)\s*$")
 
@@ -159,7 +161,7 @@ def _table(pm: Postmortem, sc: Scan, lines: list[str]) -> _Table:
 
 def _cells(e: Event, t: _Table, dated: bool) -> list[str]:
     local = e.at.astimezone(t.tz)
-    via = f"[{NAMES[e.source]}]({e.url})" if e.url and not re.search(r"[\s()<>]", e.url) else NAMES[e.source]
+    via = f"[{NAMES[e.source]}]({e.url})" if e.url and _LINK.fullmatch(e.url) else NAMES[e.source]
     text = f"{e.mark} {e.text}" if e.mark else e.text
     cells = [""] * t.columns
     cells[t.time] = local.strftime("%Y-%m-%d %H:%M" if dated else "%H:%M")

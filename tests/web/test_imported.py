@@ -32,3 +32,24 @@ def test_imported_rows_show_with_their_link_and_nothing_of_the_import(serve, pag
     timeline = s.client().get(f"/api/postmortems/{POOL}").json()["timeline"]
     ack = next(e for e in timeline if e["event"].startswith("[ack] Acknowledged by Dana Reyes."))
     assert ack["at"] == "2025-12-09T14:32:00+00:00" and "<!--" not in ack["event"]
+
+
+def test_both_shells_measure_the_imported_acknowledgement_alike(serve, site):
+    import json
+    import shutil
+
+    shutil.copy(FIXTURES / "imports" / "2025-12-09-checkout-api-503s.md", site / "docs" / "incidents")
+
+    def review_cli() -> dict:
+        r = CliRunner().invoke(main, ["review", "2025-12", "--format", "json", "--groups", ""])  # as the portal
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    before = review_cli()["time_to_acknowledge_minutes"]
+    r = CliRunner().invoke(main, ["import", "timeline", *map(str, PD), "--from", "pagerduty", "--into",
+                                  "2025-12-09-checkout-api-503s"])
+    assert r.exit_code == 0, r.output
+    after = review_cli()
+    assert after["time_to_acknowledge_minutes"]["measured"] == before["measured"] + 1
+    s = serve()
+    assert s.client().get("/api/review/2025-12").json() == after

@@ -254,3 +254,28 @@ def test_a_link_that_could_break_the_row_or_run_script_is_left_out():
     text = plan(original, events, shown="x.md").text
     assert [e.event for e in parse(text).timeline if e.event[0].islower()] == [
         "one (PagerDuty)", "two (PagerDuty)", "three (PagerDuty)", "four ([PagerDuty](https://x.example/ok?a=1&b=2))"]
+
+
+@pytest.mark.parametrize("source, fmt, message", [
+    ("truncated.zip", "slack", "truncated.zip: cannot read channels.json in the export: the zip is damaged or cut "
+                               "short; export the workspace again"),
+    ("notes.json", "opsgenie", "notes.json: this is not an Opsgenie response (it holds `notes`); it looks like "
+                               "PagerDuty: use --from pagerduty"),
+    ("timeline.csv", "csv", "timeline.csv:2: `2025-12-09 15:02` has no time zone; add one (`Z`, `+02:00`) or give "
+                            "--tz"),
+])
+def test_a_bad_source_is_one_line_naming_it_and_nothing_is_written(doc, tmp_path, source, fmt, message):
+    import zipfile
+
+    path = {"notes.json": PD[2], "timeline.csv": EXPORTS / "csv" / "timeline.csv"}.get(source, tmp_path / source)
+    if source == "truncated.zip":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for p in sorted((EXPORTS / "slack-export").rglob("*.json")):
+                z.write(p, p.relative_to(EXPORTS / "slack-export").as_posix())
+        data = path.read_bytes()
+        path.write_bytes(data[:data.index(b"inc-4021-checkout/2025-12-09.json") + 200] + data[-400:])
+    before = doc.read_bytes()
+    r = hindsight("import", "timeline", path, "--from", fmt, "--channel", "inc-4021-checkout", "--into", POSTMORTEM)
+    assert r.exit_code == 2
+    assert r.output.count("\n") == 1 and message in r.output, r.output
+    assert doc.read_bytes() == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 
 from click.testing import CliRunner
@@ -35,9 +37,6 @@ def test_imported_rows_show_with_their_link_and_nothing_of_the_import(serve, pag
 
 
 def test_both_shells_measure_the_imported_acknowledgement_alike(serve, site):
-    import json
-    import shutil
-
     shutil.copy(FIXTURES / "imports" / "2025-12-09-checkout-api-503s.md", site / "docs" / "incidents")
 
     def review_cli() -> dict:

@@ -204,7 +204,8 @@ def wrong_vendor(path: Path | str, want: str, doc: object) -> ReadError:
         f"a {type(doc).__name__}" if doc not in ({}, []) else "nothing"
     hint = f"; it looks like {NAMES[other]}: use --from {other}" if other and other != want else \
         f"; save the {NAMES[want]} response as the API returned it (docs/importing.md)"
-    return ReadError(f"this is not a {NAMES[want]} response (it holds {keys}){hint}", path=path)
+    article = "an" if NAMES[want][0].lower() in "aeio" else "a"
+    return ReadError(f"this is not {article} {NAMES[want]} response (it holds {keys}){hint}", path=path)
 
 
 def json_events(fmt: str, docs: list[object], where: Path | str, context: list[object] | None = None) -> list[Event]:

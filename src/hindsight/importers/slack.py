@@ -20,6 +20,7 @@ import html
 import json
 import re
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from ..errors import ReadError
@@ -75,8 +76,10 @@ class _Export:
                 data = self.zip.read(full)
             else:
                 data = (self.path / full).read_bytes()
-        except (KeyError, OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as e:
-            raise ReadError(f"cannot read {full} in the export ({e}); the zip may be cut short: export the "
+        except KeyError:
+            raise ReadError(f"the export has no {full}; export the workspace again", path=self.path) from None
+        except (OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, zlib.error):
+            raise ReadError(f"cannot read {full} in the export: the zip is damaged or cut short; export the "
                             "workspace again", path=self.path) from None
         try:
             return json.loads(data.decode("utf-8", "replace").lstrip("\ufeff"))

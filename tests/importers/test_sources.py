@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zipfile
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -50,6 +51,22 @@ def test_one_pagerduty_log_entry_alone(tmp_path):
     page = json.loads(PD[0].read_text())
     (tmp_path / "entry.json").write_text(json.dumps({"log_entry": page["log_entries"][2]}))
     assert [(e.kind, e.mark) for e in read_events([tmp_path / "entry.json"], "pagerduty")] == [("ack", "[ack]")]
+
+
+@pytest.mark.parametrize("fmt, files, key", [
+    ("pagerduty", ["pagerduty/log_entries.page1.json", "pagerduty/log_entries.page2.json", "pagerduty/notes.json"],
+     None),
+    ("opsgenie", ["opsgenie/logs.page1.json", "opsgenie/logs.page2.json", "opsgenie/notes.json"], "data"),
+    ("incidentio", ["incidentio/incident_updates.json", "incidentio/incident_timeline_items.json"], None),
+])
+def test_a_bare_list_saved_from_a_response_reads_as_the_response(tmp_path, fmt, files, key):
+    bare = []
+    for name in files:
+        doc = json.loads((EXPORTS / name).read_text())
+        items = doc[key] if key else next(v for k, v in doc.items() if isinstance(v, list))
+        (tmp_path / Path(name).name).write_text(json.dumps(items))  # as `jq .log_entries` would save it
+        bare.append(tmp_path / Path(name).name)
+    assert read_events(bare, fmt) == read_events([EXPORTS / n for n in files], fmt)
 
 
 def test_opsgenie_logs_and_notes():

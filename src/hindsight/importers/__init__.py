@@ -178,8 +178,11 @@ def load_json(path: Path) -> list[object]:
 
 
 def _is_page(doc: dict) -> bool:
-    return any(k in doc for k in ("log_entries", "log_entry", "notes", "incident", "data", "incident_updates",
-                                  "incident_timeline_items", "timeline_items"))
+    """A whole response (a page of a list, or one incident), not one item of a list (a log entry also names
+    its incident)."""
+    lists = ("log_entries", "notes", "data", "incident_updates", "incident_timeline_items", "timeline_items")
+    return any(isinstance(doc.get(k), list) for k in lists) or isinstance(doc.get("log_entry"), dict) or (
+        isinstance(doc.get("incident"), dict) and "created_at" not in doc and "type" not in doc)
 
 
 def guess(doc: object) -> str | None:

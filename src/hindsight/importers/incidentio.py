@@ -62,6 +62,12 @@ def events(docs: list[object], where: Path | str, context: list[object] | None =
     inc = _incident(context or docs)
     link = inc.get("permalink") if inc and isinstance(inc.get("permalink"), str) else None
     for doc in docs:
+        if isinstance(doc, list) and doc and all(isinstance(d, dict) for d in doc):
+            # A bare list of updates or of timeline items, as `jq .incident_updates` saves it.
+            if all("new_incident_status" in d for d in doc):
+                doc = {"incident_updates": doc}
+            elif all("timestamp" in d and "title" in d for d in doc):
+                doc = {"incident_timeline_items": doc}
         if not isinstance(doc, dict):
             raise wrong_vendor(where, "incidentio", doc)
         for n, u in enumerate(u for u in doc.get("incident_updates") or [] if isinstance(u, dict)):

@@ -33,6 +33,8 @@ def _kind(e: dict, log: str) -> str:
 def events(docs: list[object], where: Path | str, context: list[object] | None = None) -> Iterator[Event]:
     found = False
     for doc in docs:
+        if isinstance(doc, list) and doc and all(isinstance(d, dict) and ("log" in d or "note" in d) for d in doc):
+            doc = {"data": doc}  # a bare list of logs or notes, as `jq .data` saves it
         if not (isinstance(doc, dict) and isinstance(doc.get("data"), list)):
             raise wrong_vendor(where, "opsgenie", doc)
         for n, e in enumerate(doc["data"]):

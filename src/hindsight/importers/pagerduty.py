@@ -47,6 +47,16 @@ def _note_text(who: str, note: object) -> str:
     return f"Note by {who}: {note}" if who else f"Note: {note}"
 
 
+def _wrap(doc: object) -> object:
+    """A bare list of log entries or of notes (as `jq .log_entries` saves it) as the response it came from."""
+    if isinstance(doc, list) and doc and all(isinstance(d, dict) for d in doc):
+        if all(str(d.get("type", "")).endswith("_log_entry") for d in doc):
+            return {"log_entries": doc}
+        if all("content" in d and "created_at" in d for d in doc):
+            return {"notes": doc}
+    return doc
+
+
 def note_of(e: dict) -> str:
     """An annotate log entry's note: its `note`, its note channel's summary, or its summary unless that only
     says a note was added (then the note is in `GET /incidents/{id}/notes`)."""
@@ -80,7 +90,8 @@ def events(docs: list[object], where: Path | str, context: list[object] | None =
     """The events of PagerDuty responses: log entries and notes, in any number of pages. `context` holds
     every response read with these (the notes response may be another file)."""
     found = False
-    noted = any(isinstance(d, dict) and isinstance(d.get("notes"), list) for d in context or docs)
+    docs, context = [_wrap(d) for d in docs], [_wrap(d) for d in context or docs]
+    noted = any(isinstance(d, dict) and isinstance(d.get("notes"), list) for d in context)
     for doc in docs:
         if not isinstance(doc, dict):
             raise wrong_vendor(where, "pagerduty", doc)

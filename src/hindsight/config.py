@@ -93,6 +93,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("opsgenie_url", str, "https://api.opsgenie.com", "Base URL of the Opsgenie API for `--api` "
            "(`https://api.eu.opsgenie.com` for the EU instance)."),
     Option("incidentio_url", str, "https://api.incident.io", "Base URL of the incident.io API for `--api`."),
+    Option("slack_api_url", str, "https://slack.com/api", "Base URL of Slack's Web API for `--api --from slack`."),
     Option("slack_url", str, "", "The Slack workspace's address (`https://acme.slack.com`): rows imported from "
            "a Slack export link to their messages."),
     Option("select", list, [], "Rules to run, by code, name or code prefix (default: all).", str),

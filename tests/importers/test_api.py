@@ -7,7 +7,8 @@ import pytest
 from .conftest import EXPORTS, PD, POSTMORTEM, hindsight, rows
 from .vendors import Script, vendor_server
 
-ENV = {"PAGERDUTY_TOKEN": "pd-secret", "OPSGENIE_API_KEY": "og-secret", "INCIDENT_API_KEY": "io-secret"}
+ENV = {"PAGERDUTY_TOKEN": "pd-secret", "OPSGENIE_API_KEY": "og-secret", "INCIDENT_API_KEY": "io-secret",
+       "SLACK_TOKEN": "xoxb-slack-secret"}
 
 
 def _import(base: str, source: str, ident: str, env=ENV, *more: str):
@@ -90,3 +91,48 @@ def test_a_postmortem_scaffolded_live_from_incidentio(project):
     # Three updates fill one page of three; the page says there is no more, so no second request is made.
     assert [q for p, q, _ in script.requests if p == "/v2/incident_updates"] == [
         "incident_id=01JEQ7R3M8ZK2N4P6Q8S0T2V4X&page_size=100"]
+
+
+def test_a_slack_channel_read_live_gives_what_its_export_gives(doc, project):
+    with vendor_server() as (base, script):
+        r = _import(f"{base}/api", "slack", "inc-4021-checkout")
+    assert r.exit_code == 0, r.output
+    live = doc.read_text()
+    # Found by name, every page of the history read, and the thread's replies, which history leaves out.
+    methods = [p.removeprefix("/api/") for p, _, _ in script.requests]
+    assert methods[:2] == ["auth.test", "conversations.list"] and "conversations.replies" in methods
+    assert methods.count("conversations.history") == 3  # 7 messages, 3 to a page
+    assert "| 2025-12-09 14:52 | ↳ Sam Okafor: Rolled back to v2.3.0" in live
+    # Linked to the message through the workspace's address that auth.test gave.
+    assert "([Slack](https://acme.slack.com/archives/C0INC4021C/p1765294562000300))" in live
+    doc.write_bytes((EXPORTS / f"{POSTMORTEM}.md").read_bytes())
+    (project / "hindsight.toml").write_text('slack_url = "https://acme.slack.com"\n')
+    assert hindsight("import", "timeline", EXPORTS / "slack-export", "--from", "slack", "--channel",
+                     "inc-4021-checkout", "--into", POSTMORTEM).exit_code == 0
+    assert doc.read_text() == live
+
+
+def test_a_slack_window_bounds_the_history_asked_for(doc):
+    with vendor_server() as (base, script):
+        r = _import(f"{base}/api", "slack", "C0INC4021C", ENV, "--since", "2025-12-09T15:00:00Z", "--until",
+                    "2025-12-09")
+    assert r.exit_code == 0, r.output
+    queries = [q for p, q, _ in script.requests if p == "/api/conversations.history"]
+    assert "oldest=1765292400.000000" in queries[0] and "latest=1765324799.999999" in queries[0]
+    assert [e.split(": ")[0] for _, e in rows(doc) if "(Slack" in e or "[Slack]" in e] == ["Sam Okafor", "lee.p"]
+
+
+@pytest.mark.parametrize("channel, env, missing, message", [
+    ("C0INC4021C", {"SLACK_TOKEN": "xoxb-wrong"}, {}, "Slack refused the token (invalid_auth); set SLACK_TOKEN"),
+    ("C0NOSUCH01", ENV, {}, "Slack has no channel `C0NOSUCH01` the token can read (channel_not_found)"),
+    ("inc-nope", ENV, {}, "Slack has no channel named `inc-nope` the token can see"),
+    ("C0INC4021C", ENV, {"users.list": "users:read"}, "the token in SLACK_TOKEN lacks the scope `users:read` for "
+                                                       "/users.list (missing_scope); add it to the Slack app"),
+])
+def test_a_slack_failure_is_one_line_and_nothing_is_written(doc, channel, env, missing, message):
+    before = doc.read_bytes()
+    with vendor_server(Script(slack_scopes_missing=missing)) as (base, _):
+        r = _import(f"{base}/api", "slack", channel, env)
+    assert r.exit_code == 2
+    assert message in r.output and r.output.count("\n") == 1, r.output
+    assert doc.read_bytes() == before

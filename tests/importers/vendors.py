@@ -14,7 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from .conftest import EXPORTS
 
-TOKENS = {"pagerduty": "Token token=pd-secret", "opsgenie": "GenieKey og-secret", "incidentio": "Bearer io-secret"}
+TOKENS = {"pagerduty": "Token token=pd-secret", "opsgenie": "GenieKey og-secret", "incidentio": "Bearer io-secret",
+          "slack": "Bearer xoxb-slack-secret"}
+SLACK = EXPORTS / "slack-export"
 PAGE_CAP = 3  # the most items a page holds here, whatever the client asks: pagination is exercised
 
 
@@ -29,6 +31,7 @@ class Script:
     rate_limit: dict[str, int] = field(default_factory=dict)  # path prefix -> 429s to answer first
     fail: dict[str, int] = field(default_factory=dict)  # path prefix -> status to answer every time
     requests: list[tuple[str, str, str]] = field(default_factory=list)  # (path, query, Authorization)
+    slack_scopes_missing: dict[str, str] = field(default_factory=dict)  # Slack method -> the scope it lacks
 
 
 def _page(items: list, start: int, size: int) -> tuple[list, bool]:
@@ -58,7 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         self.script.requests.append((path, parts.query, auth))
         vendor = "opsgenie" if path.startswith("/v2/alerts") else "incidentio" if path.startswith("/v2/") \
-            else "pagerduty"
+            else "slack" if path.startswith("/api/") else "pagerduty"
         for prefix, left in self.script.rate_limit.items():
             if path.startswith(prefix) and left > 0:
                 self.script.rate_limit[prefix] = left - 1
@@ -67,6 +70,8 @@ class _Handler(BaseHTTPRequestHandler):
         for prefix, status in self.script.fail.items():
             if path.startswith(prefix):
                 return self._send(status, {"error": {"message": "Internal Server Error", "code": 2001}})
+        if vendor == "slack":
+            return self._send(200, self._slack(path, query, auth))
         if auth != TOKENS[vendor]:
             body = {"error": {"message": "Unauthorized", "code": 2006}} if vendor == "pagerduty" else \
                 {"message": "Could not authenticate", "took": 0.0, "requestId": "r-1"}
@@ -117,6 +122,50 @@ class _Handler(BaseHTTPRequestHandler):
         if more:
             paging["next"] = f"{base}&offset={page[-1]['offset']}"
         return {"data": page, "paging": paging, "took": 0.01, "requestId": "r-3"}
+
+    # -- Slack's Web API: HTTP 200 with `ok`, cursor pagination (`response_metadata.next_cursor`) ---------
+    def _slack(self, path: str, query: dict, auth: str) -> dict:
+        if auth != TOKENS["slack"]:
+            return {"ok": False, "error": "invalid_auth"}
+        method = path.removeprefix("/api/")
+        if method == "auth.test":
+            return {"ok": True, "url": "https://acme.slack.com/", "team": "Acme", "user": "hindsight",
+                    "team_id": "T0ACME0001", "user_id": "U0BOT00001"}
+        if method in self.script.slack_scopes_missing:
+            return {"ok": False, "error": "missing_scope", "needed": self.script.slack_scopes_missing[method],
+                    "provided": "channels:history"}
+        channels = json.loads((SLACK / "channels.json").read_text())
+        if method == "users.list":
+            return self._slack_page(json.loads((SLACK / "users.json").read_text()), "members", query)
+        if method == "conversations.list":
+            return self._slack_page(channels, "channels", query)
+        channel = next((c for c in channels if c["id"] == query.get("channel")), None)
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        every = [m for day in sorted((SLACK / channel["name"]).glob("*.json")) for m in json.loads(day.read_text())]
+        replies: dict[str, list] = {}
+        for m in every:
+            if m.get("thread_ts") and m["thread_ts"] != m["ts"]:
+                replies.setdefault(m["thread_ts"], []).append(m)
+        if method == "conversations.history":
+            oldest, latest = float(query.get("oldest", 0)), float(query.get("latest", 9e9))
+            history = [{**m, **({"reply_count": len(replies[m["ts"]]), "thread_ts": m["ts"]} if m["ts"] in replies
+                                else {})}
+                       for m in every if not (m.get("thread_ts") and m["thread_ts"] != m["ts"])
+                       and oldest <= float(m["ts"]) <= latest]
+            return self._slack_page(sorted(history, key=lambda m: -float(m["ts"])), "messages", query)
+        if method == "conversations.replies":
+            parent = next((m for m in every if m["ts"] == query.get("ts")), None)
+            if parent is None:
+                return {"ok": False, "error": "thread_not_found"}
+            return self._slack_page([parent, *replies.get(parent["ts"], [])], "messages", query)
+        return {"ok": False, "error": "unknown_method"}
+
+    def _slack_page(self, items: list, key: str, query: dict) -> dict:
+        start = int(query.get("cursor") or 0)
+        page, more = _page(items, start, int(query.get("limit", 100)))
+        return {"ok": True, key: page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + len(page)) if more else ""}}
 
     # -- incident.io: cursor pagination (`page_size`, `after`, `pagination_meta.after`) -----------------
     def _incidentio(self, path: str, query: dict):

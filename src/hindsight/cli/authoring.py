@@ -18,8 +18,8 @@ def _api_options(fn):
     fn = click.option("--api-url", metavar="URL", help="With --api: the API's base URL (default: the "
                       "`pagerduty_url`, `opsgenie_url` or `incidentio_url` option).")(fn)
     return click.option("--api", is_flag=True, help="Fetch live from the vendor's API: the argument is the "
-                        "incident id (an Opsgenie alert id); the token comes from PAGERDUTY_TOKEN, "
-                        "OPSGENIE_API_KEY or INCIDENT_API_KEY.")(fn)
+                        "incident id (an Opsgenie alert id, a Slack channel); the token comes from "
+                        "PAGERDUTY_TOKEN, OPSGENIE_API_KEY, INCIDENT_API_KEY or SLACK_TOKEN.")(fn)
 
 
 def _load(config, fmt: str, sources: tuple[str, ...], *, api: bool, api_url: str | None, incident: bool = False,
@@ -159,10 +159,11 @@ def import_timeline(sources, fmt, into, since, until, zone, kinds, channel, ever
         raise click.BadParameter(f"`{zone}` is not a time zone; write it as UTC, UTC+2, PST or Europe/Oslo",
                                  param_hint="--tz")
     ws = _workspace()
+    window = _moment(since, tz), _moment(until, tz, end=True)
     options = Options(tz=tz, channel=channel, everything=everything, reactions=tuple(reactions), bots=bots,
-                      joins=joins, slack_url=ws.config.get("slack_url"))
+                      joins=joins, slack_url=ws.config.get("slack_url"), since=window[0], until=window[1])
     events, _ = _load(ws.config, fmt, sources, api=api, api_url=api_url, options=options)
-    chosen = only(events, kinds, _moment(since, tz), _moment(until, tz, end=True))
+    chosen = only(events, kinds, *window)
     file, merge = ws.import_timeline(Viewer.local(), into, chosen, today=dt.date.today(), dry_run=dry_run,
                                      max_rows=max_rows)
     from ..views import import_summary, text_diff

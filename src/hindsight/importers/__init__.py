@@ -236,6 +236,9 @@ class Options:
     bots: bool = False
     joins: bool = False
     slack_url: str = ""
+    #: The window a live Slack channel is read in (`conversations.history`'s `oldest` and `latest`).
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
 
 
 def read_events(paths: Iterable[Path | str], fmt: str, options: Options = Options()) -> list[Event]:
@@ -272,6 +275,15 @@ def load(fmt: str, sources: list[str], *, options: Options = Options(), api: boo
 
     if incident:
         require_source(fmt)
+    if api and fmt == "slack":
+        from . import slack
+
+        if len(sources) != 1:
+            raise ReadError("--api --from slack takes one channel (its id or its name), not files")
+        return settle(slack.live(sources[0], base_url=base_url, token=token, everything=options.everything,
+                                 reactions=options.reactions, bots=options.bots, joins=options.joins,
+                                 since=options.since, until=options.until, workspace_url=options.slack_url,
+                                 notice=notice)), None
     if api:
         if len(sources) != 1:
             raise ReadError("--api takes one incident id (an Opsgenie alert id), not files")

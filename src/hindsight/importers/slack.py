@@ -21,6 +21,7 @@ import json
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import ReadError
@@ -179,50 +180,87 @@ def _text(m: dict, users: dict[str, str], names: dict[str, str]) -> str:
     return text
 
 
+@dataclass
+class _Channel:
+    """What reading a channel's messages needs, from an export or from the API."""
+
+    id: str
+    name: str
+    users: dict[str, str]  # member id -> the name shown
+    names: dict[str, str]  # channel id -> name, for `<#C1>` mentions
+    pins: set[str] = field(default_factory=set)  # `ts` of the pinned messages the channel lists
+    workspace_url: str = ""
+
+
 def events(path: Path, *, channel: str | None, everything: bool, reactions: tuple[str, ...], bots: bool,
            joins: bool, workspace_url: str = "") -> list[Event]:
+    """The chosen messages of one channel of a workspace export (the zip or its folder)."""
     export = _Export(path)
     channels = _channels(export)
     users = _users(export)
-    names = {str(c.get("id", "")): str(c.get("name", "")) for c in channels}
     chosen = _choose(channels, channel, path)
     folder = str(chosen.get("name") or chosen.get("id"))
-    cid = str(chosen.get("id") or folder)
-    pins = _pins(chosen)
-    wanted_reactions = {r.strip(":") for r in reactions}
+    ch = _Channel(id=str(chosen.get("id") or folder), name=folder, users=users, pins=_pins(chosen),
+                  names={str(c.get("id", "")): str(c.get("name", "")) for c in channels}, workspace_url=workspace_url)
     days = export.days(folder)
     if not days:
         raise ReadError(f"the export has no messages of #{folder} (no {folder}/YYYY-MM-DD.json files); export "
                         "a window that includes the incident", path=path)
+
+    def messages():
+        for day in days:
+            found = export.json(f"{folder}/{day}")
+            for m in found if isinstance(found, list) else []:
+                yield f"{folder}/{day}", m
+
+    return _events(messages(), ch, everything=everything, reactions=reactions, bots=bots, joins=joins, where=path)
+
+
+def live(channel: str, *, base_url: str, token: str, everything: bool, reactions: tuple[str, ...], bots: bool,
+         joins: bool, since: dt.datetime | None = None, until: dt.datetime | None = None, workspace_url: str = "",
+         notice=None) -> list[Event]:
+    """The chosen messages of one channel, read through Slack's Web API (`hindsight.importers.api`)."""
+    from .api import fetch_slack
+
+    got = fetch_slack(channel, base_url=base_url, token=token, oldest=since.timestamp() if since else None,
+                      latest=until.timestamp() if until else None, notice=notice)
+    ch = _Channel(id=got.id, name=got.name, users=got.users, names={got.id: got.name},
+                  workspace_url=workspace_url or got.workspace_url)
+    return _events(((f"#{got.name}", m) for m in got.messages), ch, everything=everything, reactions=reactions,
+                   bots=bots, joins=joins, where=f"Slack channel {channel}")
+
+
+def _events(messages, ch: _Channel, *, everything: bool, reactions: tuple[str, ...], bots: bool, joins: bool,
+            where: Path | str) -> list[Event]:
+    """Events of the messages (each with where it was read) that the options choose."""
+    wanted_reactions = {r.strip(":") for r in reactions}
     out = []
-    for day in days:
-        messages = export.json(f"{folder}/{day}")
-        for m in messages if isinstance(messages, list) else []:
-            if not isinstance(m, dict) or not m.get("ts"):
-                continue
-            subtype = str(m.get("subtype") or "")
-            if subtype in _SKIPPED or (subtype in _JOINS and not joins) or \
-                    ((subtype == "bot_message" or m.get("bot_id")) and not bots):
-                continue
-            ts = str(m["ts"])
-            pinned = bool(m.get("pinned_to")) or bool(m.get("pinned_info")) or ts in pins
-            reacted = any(isinstance(r, dict) and r.get("name") in wanted_reactions for r in m.get("reactions") or [])
-            if not (everything or pinned or reacted):
-                continue
-            try:
-                at = dt.datetime.fromtimestamp(float(ts), dt.UTC)
-            except (TypeError, ValueError, OverflowError, OSError):
-                raise ReadError(f"{folder}/{day}: `ts` {ts[:30]!r} is not a Slack timestamp; export the "
-                                "workspace again", path=path) from None
-            text = _text(m, users, names)
-            if not text.strip():
-                continue
-            who = users.get(str(m.get("user", "")), "") or _author(m)
-            thread = m.get("thread_ts")
-            reply = bool(thread) and str(thread) != ts
-            out.append(Event(at=at, text=clean(f"{'↳ ' if reply else ''}{who + ': ' if who else ''}{text}"),
-                             source="slack", id=f"{cid}/{ts}", kind="message",
-                             url=_permalink(workspace_url, cid, ts, str(thread) if reply else None)))
+    for place, m in messages:
+        if not isinstance(m, dict) or not m.get("ts"):
+            continue
+        subtype = str(m.get("subtype") or "")
+        if subtype in _SKIPPED or (subtype in _JOINS and not joins) or \
+                ((subtype == "bot_message" or m.get("bot_id")) and not bots):
+            continue
+        ts = str(m["ts"])
+        pinned = bool(m.get("pinned_to")) or bool(m.get("pinned_info")) or ts in ch.pins
+        reacted = any(isinstance(r, dict) and r.get("name") in wanted_reactions for r in m.get("reactions") or [])
+        if not (everything or pinned or reacted):
+            continue
+        try:
+            at = dt.datetime.fromtimestamp(float(ts), dt.UTC)
+        except (TypeError, ValueError, OverflowError, OSError):
+            raise ReadError(f"{place}: `ts` {ts[:30]!r} is not a Slack timestamp; export the workspace again",
+                            path=where) from None
+        text = _text(m, ch.users, ch.names)
+        if not text.strip():
+            continue
+        who = ch.users.get(str(m.get("user", "")), "") or _author(m)
+        thread = m.get("thread_ts")
+        reply = bool(thread) and str(thread) != ts
+        out.append(Event(at=at, text=clean(f"{'↳ ' if reply else ''}{who + ': ' if who else ''}{text}"),
+                         source="slack", id=f"{ch.id}/{ts}", kind="message",
+                         url=_permalink(ch.workspace_url, ch.id, ts, str(thread) if reply else None)))
     return out
 
 

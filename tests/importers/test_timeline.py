@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hindsight.errors import ConflictError, InputError
+from hindsight.errors import ConflictError, InputError, WriteError
 from hindsight.importers import Event, clean
 from hindsight.importers.timeline import import_into, plan
 from hindsight.parse import parse
@@ -300,3 +300,18 @@ def test_on_every_real_postmortem_an_import_lands_or_says_what_to_do(real_corpus
         it = iter(new)
         assert all(any(line == n for n in it) for line in old), path
     assert landed >= 25 and landed + refused >= 100
+
+
+def test_an_event_of_an_earlier_day_that_would_move_a_persons_row_says_which_row(doc):
+    # The pager fired the afternoon before; the rows a person wrote carry no day of their own, so after a row
+    # of the 8th, `14:30` would be read on the 8th.
+    text = doc.read_text()
+    early = [Event(at=dt.datetime(2025, 12, 8, 16, 0, tzinfo=dt.UTC), text="Paged", source="csv", id="p")]
+    with pytest.raises(WriteError) as e:
+        import_into(doc, early)
+    assert "line 33 (`14:30`) would be read as 2025-12-08 14:30 instead of 2025-12-09 14:30" in str(e.value)
+    assert "write its day on it (YYYY-MM-DD HH:MM), then import again" in str(e.value)
+    assert doc.read_text() == text
+    doc.write_text(text.replace("| 14:30 | Error-rate", "| 2025-12-09 14:30 | Error-rate"))
+    assert len(import_into(doc, early).added) == 1
+    assert rows(doc)[0] == ("2025-12-08 16:00", "Paged (CSV)")

@@ -198,14 +198,13 @@ def plan(text: str, events: list[Event], *, shown: str = "postmortem", max_rows:
     dated = pm.date is None or any(d != pm.date for d in days)
     before = _others(pm, lines)
     merge = _merge(text, table, events, dated, shown, max_rows)
-    good = not merge.changed or _reads_back(merge, before, shown)
-    if not good and not dated:
+    problem = _reads_back(merge, before, shown) if merge.changed else None
+    if problem and not dated:
         # A time written alone was read on another day than it happened: write every imported row's day.
         merge = _merge(text, table, events, True, shown, max_rows)
-        good = _reads_back(merge, before, shown)
-    if not good:
-        raise WriteError("the imported events would not read back from the Timeline at their times; nothing was "
-                         "written. Check the table's time column and the document's zone", path=shown)
+        problem = _reads_back(merge, before, shown)
+    if problem:
+        raise WriteError(f"{problem}; nothing was written", path=shown)
     return merge
 
 
@@ -270,19 +269,29 @@ def _merge(text: str, t: _Table, events: list[Event], dated: bool, shown: str, m
     return merge
 
 
-def _others(pm: Postmortem, lines: list[str]) -> list[str | None]:
-    """The minute of every timeline event no import wrote, in order: an import must not move any of them."""
-    return [_minute(e.at) if e.at is not None else None for e in pm.timeline
+def _others(pm: Postmortem, lines: list[str]) -> list[tuple[int, str, dt.datetime | None]]:
+    """(line, time as written, when) of every timeline event no import wrote, in order: an import must not
+    move any of them."""
+    return [(e.line, e.time_text, e.at) for e in pm.timeline
             if e.line > len(lines) or "<!-- hindsight-import " not in lines[e.line - 1]]
 
 
-def _reads_back(merge: Merge, others: list[str | None], shown: str) -> bool:
-    """Every added or updated event is read back at its minute, and every other event at the time it had."""
+def _reads_back(merge: Merge, others: list[tuple[int, str, dt.datetime | None]], shown: str) -> str | None:
+    """What would be read wrongly: an added or updated event not read at its minute, or another event read
+    at another time than it had; None when everything reads back."""
     after = parse(merge.text, path=shown)
     have = {_minute(e.at) for e in after.timeline if e.at is not None}
-    if any(_minute(e.at) not in have for e in merge.added + merge.updated):
-        return False
-    return _others(after, split_lines(merge.text)) == others
+    for e in merge.added + merge.updated:
+        if _minute(e.at) not in have:
+            return (f"the imported event of {e.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC would not be read at its time; "
+                    "check the Timeline table's time column")
+    now = _others(after, split_lines(merge.text))
+    for (line, written, was), (_, _, read) in zip(others, now):
+        if (was and _minute(was)) != (read and _minute(read)):
+            shown_as = f"{read:%Y-%m-%d %H:%M}" if read else "no time"
+            return (f"line {line} (`{written}`) would be read as {shown_as} instead of {was:%Y-%m-%d %H:%M} once "
+                    "the imported rows are before it; write its day on it (YYYY-MM-DD HH:MM), then import again")
+    return None if len(now) == len(others) else "the Timeline's rows would not read back as they were"
 
 
 def import_into(path: Path, events: list[Event], *, dry_run: bool = False, shown: str | None = None,

@@ -41,13 +41,13 @@ def test_a_rate_limit_is_waited_out_with_a_note(doc):
 
 @pytest.mark.parametrize("ident, env, fail, message", [
     ("Q1CHK503XYZ", {"PAGERDUTY_TOKEN": "wrong"}, {}, "PagerDuty refused the token (401 Unauthorized); set "
-                                                      "PAGERDUTY_TOKEN to a valid API token"),
-    ("PFORBIDDEN", ENV, {}, "PagerDuty refused access to /incidents/PFORBIDDEN/log_entries (403 Forbidden); give "
-                            "the token in PAGERDUTY_TOKEN read access"),
+                                                      "PAGERDUTY_TOKEN to a valid token"),
+    ("PFORBIDDEN", ENV, {}, "PagerDuty refused GET /incidents/PFORBIDDEN/log_entries (403 Forbidden: Access "
+                            "Denied); give the token in PAGERDUTY_TOKEN read access to this incident"),
     ("PNOSUCH", ENV, {}, "PagerDuty has nothing at /incidents/PNOSUCH/log_entries (404 Not Found); check the "
                          "incident id"),
     ("Q1CHK503XYZ", ENV, {"/incidents/Q1CHK503XYZ/notes": 500},
-     "PagerDuty answered /incidents/Q1CHK503XYZ/notes with 500: Internal Server Error"),
+     "PagerDuty answered GET /incidents/Q1CHK503XYZ/notes with 500: Internal Server Error"),
     ("Q1CHK503XYZ", {}, {}, "--api needs a PagerDuty API token in the environment variable PAGERDUTY_TOKEN"),
 ])
 def test_a_failure_is_one_line_and_nothing_is_written(doc, ident, env, fail, message):

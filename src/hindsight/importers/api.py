@@ -14,14 +14,12 @@ environment variables, never from a file in the repository:
   channel by name), `conversations.history`, `conversations.replies` and `users.list` (pages by
   `response_metadata.next_cursor`). Slack answers failures with `{"ok": false, "error": …}`.
 
-A `429` is waited out as its `Retry-After` says (at most `MAX_WAIT` seconds
-each time, with a note on stderr), a `5xx` or a dropped connection is tried
-again twice; `401`, `403` and `404` are one line each that says what to do.
+Requests go through `hindsight.remote.Api`: rate limits waited out with a note,
+reads retried, `401`, `403` and `404` one line each that says what to do.
 """
 
 from __future__ import annotations
 
-import email.utils
 import os
 import re
 import time
@@ -30,12 +28,9 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from ..errors import InputError, RemoteError
+from ..remote import Api
 from . import NAMES
 
-#: The longest single wait for a rate limit, in seconds; a longer `Retry-After` is an error.
-MAX_WAIT = 120
-#: Tries of one request (the first and the retries) before it fails.
-TRIES = 5
 #: Pages of one list before the answer is taken to be looping.
 MAX_PAGES = 2000
 PAGE_SIZE = 100
@@ -50,8 +45,7 @@ class Vendor:
 
     def headers(self, token: str) -> dict[str, str]:
         credentials = f"{self.scheme}{token}" if self.scheme.endswith("=") else f"{self.scheme} {token}"
-        return {"Authorization": credentials, "Accept": "application/json",
-                "User-Agent": "hindsight (postmortems as code)"}
+        return {"Authorization": credentials, "Accept": "application/json"}
 
 
 VENDORS = {
@@ -65,78 +59,22 @@ _SLACK_AUTH = {"not_authed", "invalid_auth", "account_inactive", "token_revoked"
 _SLACK_MISSING = {"channel_not_found", "not_in_channel", "thread_not_found", "user_not_found"}
 
 
-class Client:
-    """GET requests to one vendor's API, with its token, retries and one clear line per failure."""
+class Client(Api):
+    """GET requests to one vendor's API, with its token, retries, pages and one clear line per failure."""
 
     def __init__(self, fmt: str, base_url: str, token: str, *, notice: Callable[[str], None] | None = None,
                  sleep: Callable[[float], None] = time.sleep, timeout: float = 30.0):
-        import httpx
-
-        self.name = NAMES[fmt]
         self.vendor = VENDORS[fmt]
-        self.base = base_url.rstrip("/")
-        self.notice = notice or (lambda _msg: None)
-        self.sleep = sleep
-        self.http = httpx.Client(base_url=self.base, headers=self.vendor.headers(token), timeout=timeout,
-                                 follow_redirects=False)
-
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.http.close()
+        super().__init__(NAMES[fmt], base_url, self.vendor.headers(token), token_env=self.vendor.token_env,
+                         notice=notice, sleep=sleep, timeout=timeout,
+                         not_found="check the incident id and the base URL",
+                         forbidden=f"give the token in {self.vendor.token_env} read access to this incident")
 
     def get(self, path: str, params: dict[str, str | int] | list[tuple[str, str]] | None = None) -> dict:
-        import httpx
-
-        for attempt in range(1, TRIES + 1):
-            try:
-                response = self.http.get(path, params=params)
-            except httpx.TransportError as e:
-                if attempt >= 3:
-                    raise RemoteError(f"cannot reach {self.name} at {self.base} ({type(e).__name__}: {e}); check "
-                                      "the network and the base URL") from None
-                self.sleep(0.5 * attempt)
-                continue
-            status = response.status_code
-            if status == 429 and attempt < TRIES:
-                wait = _retry_after(response.headers.get("Retry-After"), attempt)
-                if wait > MAX_WAIT:
-                    raise RemoteError(f"{self.name} asks to wait {wait:.0f} s before the next request (429); try "
-                                      "again later")
-                self.notice(f"{self.name} is rate limiting the requests (429); waiting {wait:.0f} s")
-                self.sleep(wait)
-                continue
-            if status >= 500 and attempt < 3:
-                self.sleep(0.5 * attempt)
-                continue
-            if status >= 400:
-                raise self._error(response, path)
-            try:
-                data = response.json()
-            except ValueError:
-                raise RemoteError(f"{self.name} answered {path} with something that is not JSON; check the base "
-                                  f"URL ({self.base})") from None
-            if not isinstance(data, dict):
-                raise RemoteError(f"{self.name} answered {path} with JSON that is not an object; check the base "
-                                  f"URL ({self.base})")
-            if data.get("ok") is False:
-                raise self._slack_error(data, path, params)
-            return data
-        raise RemoteError(f"{self.name} kept rate limiting the requests (429 {TRIES} times); try again later")
-
-    def _error(self, response, path: str) -> RemoteError:
-        status = response.status_code
-        env = self.vendor.token_env
-        if status == 401:
-            return RemoteError(f"{self.name} refused the token (401 Unauthorized); set {env} to a valid API token")
-        if status == 403:
-            return RemoteError(f"{self.name} refused access to {path} (403 Forbidden); give the token in {env} "
-                               "read access to this incident")
-        if status == 404:
-            return RemoteError(f"{self.name} has nothing at {path} (404 Not Found); check the incident id and the "
-                               f"base URL ({self.base})")
-        return RemoteError(f"{self.name} answered {path} with {status}: {_message(response)}")
+        data = super().get(path, params)
+        if data.get("ok") is False:
+            raise self._slack_error(data, path, params)
+        return data
 
     def _slack_error(self, data: dict, path: str, params) -> RemoteError:
         error, env = str(data.get("error") or "an error"), self.vendor.token_env
@@ -191,32 +129,6 @@ class Client:
                 seen.add(str(after))
                 query["after"] = str(after)
         raise RemoteError(f"{self.name} gave more than {MAX_PAGES} pages of {path}; import a shorter window")
-
-
-def _retry_after(value: str | None, attempt: int) -> float:
-    if value:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            when = email.utils.parsedate_to_datetime(value) if value else None
-            if when is not None:
-                return max(0.0, when.timestamp() - time.time())
-    return float(min(2 ** attempt, 30))
-
-
-def _message(response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return (response.text or "").strip()[:200] or response.reason_phrase
-    if isinstance(body, dict):
-        err = body.get("error")
-        if isinstance(err, dict):
-            return str(err.get("message") or err)[:200]
-        for key in ("message", "error", "errors"):
-            if body.get(key):
-                return str(body[key])[:200]
-    return str(body)[:200]
 
 
 def token(fmt: str, environ: dict[str, str] | None = None) -> str:

@@ -96,6 +96,18 @@ OPTIONS: tuple[Option, ...] = (
     Option("slack_api_url", str, "https://slack.com/api", "Base URL of Slack's Web API for `--api --from slack`."),
     Option("slack_url", str, "", "The Slack workspace's address (`https://acme.slack.com`): rows imported from "
            "a Slack export link to their messages."),
+    Option("github_repo", str, "", "The repository (`OWNER/REPO`) whose issues track action items, when "
+                                   "`actions sync` is given no `--github` or `--jira`."),
+    Option("jira_project", str, "", "The Jira project (`SRE`) whose issues track action items, when `actions sync` "
+                                    "is given no `--github` or `--jira`."),
+    Option("jira_url", str, "", "The Jira site (`https://acme.atlassian.net`, or a Data Center's address)."),
+    Option("jira_issue_type", str, "Task", "The issue type of the Jira issues `actions sync` creates."),
+    Option("tracker_label", str, "postmortem", "The label every ticket `actions sync` creates carries, by which "
+                                               "it finds them again."),
+    Option("owners", dict, {}, "Action-item owners as tracker users: `[owners.\"@dana\"] github = \"dana-r\", jira = "
+                               "\"<account id>\"` (docs/follow-ups.md).", dict),
+    Option("catalog", list, [], "Backstage `catalog-info.yaml` files (globs under the project root) whose User "
+                                "and Component entities map owners to assignees (docs/follow-ups.md).", str),
     Option("select", list, [], "Rules to run, by code, name or code prefix (default: all).", str),
     Option("ignore", list, [], "Rules not to run, by code, name or code prefix.", str),
     Option("rules", dict, {}, "Per-rule settings: `[tool.hindsight.rules.HS305]` or `[rules.blame-language]` "

@@ -84,6 +84,9 @@ def _cell(line_text: str, span: CellSpan, new: str, field: str) -> tuple[TextEdi
     padding = line_text[b:pipe] if pipe >= 0 else ""
     end = b
     text = new
+    if a == b and line_text[b:b + 1] == "|":
+        # An empty cell (`| |`, `||`): the value goes between the pipes, a space on each side.
+        text = ("" if line_text[a - 1:a] == " " else " ") + new + " "
     if pipe >= 0 and padding.strip() == "" and len(padding) > 1:
         room = pipe - a
         if len(new) + 1 <= room:
@@ -208,6 +211,65 @@ def set_action(path: Path, item_id: str, *, status: str | None = None, owner: st
     if edits:
         _reads_back(pm, parse(apply(text, edits), path=shown), item_id, status=status, owner=owner, ticket=ticket)
         replace_text(path, apply(text, edits), expected=data, bom=data.startswith(b"\xef\xbb\xbf"), shown=shown)
+    return changes
+
+
+def plan_column(text: str, pm: Postmortem, item_id: str, name: str = "Ticket") -> str:
+    """The text with a column `name` added at the right of the action-item table that holds `item_id`, an
+    empty cell in every row; the text as it is when the table has one. Refused for a table whose rows do not
+    all have the header's cells (a new last cell would land under another column)."""
+    item = _item(pm, item_id)
+    if item.form != "table" or name.lower() in item.cells:
+        return text
+    lines = split_lines(text)
+    first = last = item.line
+    while first > 1 and lines[first - 2].lstrip().startswith("|"):
+        first -= 1
+    while last < len(lines) and lines[last].lstrip().startswith("|"):
+        last += 1
+    header = first  # the first line of the table; the delimiter row follows it
+    short = [d.line for d in pm.diagnostics if d.code == "ragged-table-row" and d.line and first <= d.line <= last]
+    if short:
+        raise InputError(f"the action-item table (line {header}) has rows with fewer cells than its header (line "
+                         f"{short[0]}), so a new {name} column would not line up; fix those rows first")
+    edits = []
+    for no in range(first, last + 1):
+        body = lines[no - 1].rstrip()
+        if no == header + 1:
+            dashes = "-" * (len(name) + 2)
+            # The delimiter row as the table writes it: `|---|` or `| --- |`.
+            add = (f"{dashes}|" if body.endswith("-|") else f" {dashes[2:]} |") if body.endswith("|") else \
+                f" | {dashes[2:]}"
+        else:
+            cell = name if no == header else ""
+            add = (f" {cell} |" if cell else " |") if body.endswith("|") else f" | {cell}"
+        edits.append(TextEdit(no, len(body), no, len(body), add))
+    return apply(text, edits)
+
+
+def sync_item(path: Path, item_id: str, *, ticket_cell: str, ticket: str, status: str | None = None,
+              today: dt.date | None = None, shown: str | None = None) -> list[Change]:
+    """Write an action item's Ticket cell (adding a Ticket column to its table when it has none), and its
+    status when given, in one atomic write; refused if the file changed meanwhile, or if the result would not
+    read back as the item with `ticket` (and `status`) and every other item as it was."""
+    shown = shown or str(path)
+    data, text = read_for_edit(path, None, shown)
+    pm = parse(text, path=shown)
+    widened = plan_column(text, pm, item_id)
+    wide = parse(widened, path=shown) if widened != text else pm
+    edits, changes = plan_action(widened, wide, item_id, status=status, ticket=ticket_cell, today=today)
+    new = apply(widened, edits)
+    if new == text:
+        return []
+    after = parse(new, path=shown)
+    key = item_id.strip().lower()
+    old = [(a.id, a.action, a.owner, a.status, a.due) for a in pm.action_items if a.id.lower() != key]
+    others = [(a.id, a.action, a.owner, a.status, a.due) for a in after.action_items if a.id.lower() != key]
+    target = [a for a in after.action_items if a.id.lower() == key]
+    if old != others or len(target) != 1 or target[0].ticket != ticket or (status and target[0].status != status):
+        raise InputError(f"{item_id}: the ticket cannot be written into the table without changing how it reads; "
+                         "nothing was written. Add it by hand", path=shown)
+    replace_text(path, new, expected=data, bom=data.startswith(b"\xef\xbb\xbf"), shown=shown)
     return changes
 
 

@@ -19,7 +19,7 @@ import datetime as dt
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +42,10 @@ if TYPE_CHECKING:
     from .model import Postmortem
     from .records import ActionRow
     from .register import Incident
+    from .remind import Digest
     from .share import Shared
+    from .trackers import Outcome, Tracker
+    from .trackers.sync import Run, Target
 
 #: Postmortems on one page of a list.
 PAGE_SIZE = 25
@@ -521,6 +524,64 @@ class Workspace:
                                   numbered=not viewer.sees_everything)
         self.refresh(force=True)
         return path
+
+    def remind(self, viewer: Viewer, today: dt.date, *, owner: str | None = None) -> Digest:
+        """The overdue and due-soon action items by owner, and the late postmortems, the viewer may see (for one
+        owner: their items, and the postmortems they wrote)."""
+        from .remind import digest
+
+        rows = self.actions(viewer, actions_lib.ActionQuery(status=actions_lib.OPEN), today)
+        late = self.status(viewer, today)
+        if owner:
+            late = [a for a in late if a.state == "late" and a.id and (
+                self.document(viewer, a.id, today).pm.author or "").lstrip("@").lower() == owner.lstrip("@").lower()]
+        links = {a.path: link for a in rows if (link := self.file_link({"path": a.path}))}
+        return digest(rows, late, today, soon_days=self.policy.due_soon_days, owner=owner, links=links)
+
+    def sync_actions(self, viewer: Viewer, tracker: Tracker, *, today: dt.date, prefer: str | None = None,
+                     mode: str = "sync", include_closed: bool = False, allow_restricted: bool = False) -> Run:
+        """Every action item the viewer may see, synced with its ticket (`hindsight.trackers.sync`): one
+        `Outcome` per item, as it goes. A restricted postmortem's items are left out unless
+        `allow_restricted`: a tracker's readers are not the postmortem's."""
+        from .trackers import Outcome
+        from .trackers.owners import Owners
+        from .trackers.sync import Run, run
+
+        if mode == "sync" and not viewer.can_edit:
+            raise RefusedError("you may not edit here")
+        targets, hidden = self._sync_targets(viewer, today, allow_restricted)
+
+        def outcomes() -> Iterator[Outcome]:
+            for shown in hidden:
+                yield Outcome(shown, 1, "", "restricted", "its items are not synced (--allow-restricted "
+                                                          "syncs them, for a tracker only its readers can see)")
+            yield from run(targets, tracker, owners=Owners.for_config(self.config), prefer=prefer, mode=mode,
+                           include_closed=include_closed, today=today)
+            if mode == "sync":
+                self.refresh(force=True)
+
+        return Run(len(targets) + len(hidden), outcomes())
+
+    def _sync_targets(self, viewer: Viewer, today: dt.date, allow_restricted: bool) -> tuple[list[Target], list[str]]:
+        from .text import split_lines
+        from .trackers.sync import Target
+
+        targets: list[Target] = []
+        hidden: list[str] = []
+        for record in sorted(self.records(viewer), key=lambda r: r.path):
+            doc = self.document(viewer, record.id, today)
+            if not doc.pm.action_items:
+                continue
+            if doc.pm.restricted and not allow_restricted:
+                hidden.append(doc.path)
+                continue
+            lines = split_lines(doc.text)
+            for item in doc.pm.action_items:
+                span = item.cells.get("ticket")
+                cell = lines[span.line - 1][span.start:span.end] if span else ""
+                targets.append(Target(doc.file, doc.path, item, cell, doc.pm.title or record.id,
+                                      self.file_link({"path": doc.path}), doc.pm.severity, doc.pm.date))
+        return targets, hidden
 
     def import_timeline(self, viewer: Viewer, ref: str | Path, events: list[Event], *, today: dt.date,
                         dry_run: bool = False, max_rows: int | None = None,

@@ -137,6 +137,143 @@ def actions_set(item_id: str, status, owner, due, ticket, today, directory) -> N
         click.echo(f"{_display(file)}:{c.line}: {c.field}: {c.before or '(empty)'} -> {c.after}")
 
 
+def _tracker_options(fn):
+    for opt in reversed([
+        click.option("--github", metavar="OWNER/REPO", help="Track in this repository's GitHub issues (GITHUB_TOKEN; "
+                     "GITHUB_API_URL for GitHub Enterprise Server)."),
+        click.option("--jira", metavar="PROJECT", help="Track in this Jira project (JIRA_USER and JIRA_API_TOKEN, "
+                     "or JIRA_PAT; the site is `jira_url`)."),
+        click.option("--api-url", metavar="URL", help="GitHub's API address (default: GITHUB_API_URL, else "
+                     "https://api.github.com)."),
+        click.option("--jira-url", metavar="URL", help="The Jira site (default: the `jira_url` option)."),
+        click.option("--today", callback=_date, help="The date recorded when an item is closed (default: today)."),
+        click.option("--allow-restricted", is_flag=True, help="Sync the items of restricted postmortems too (into a "
+                     "tracker only their readers can see)."),
+        click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+def _sync(mode: str, github, jira, api_url, jira_url, today, allow_restricted, fmt, prefer=None,
+          include_closed=False) -> list:
+    """Run a sync (or a dry run, or a check) and print one line per item with something to say."""
+    from ..access import Viewer
+    from ..trackers.sync import QUIET, open_tracker
+    from ._shared import _progress
+
+    ws = _workspace()
+    note = lambda msg: click.echo(f"hindsight: {msg}", err=True)  # noqa: E731
+    tracker = open_tracker(ws.config, github=github, jira=jira, api_url=api_url, jira_url=jira_url, notice=note)
+    told = []
+    try:
+        run = ws.sync_actions(Viewer.local(), tracker, today=today or dt.date.today(), prefer=prefer, mode=mode,
+                              include_closed=include_closed, allow_restricted=allow_restricted)
+        with _progress(run.total, f"Syncing with {tracker.where}", threshold=20) as advance:
+            for outcome in run:
+                told.append(outcome)
+                if advance:
+                    advance(1)
+                if fmt == "text" and outcome.kind not in QUIET:
+                    item = f" {outcome.item}:" if outcome.item else ""
+                    click.echo(f"{outcome.path}:{outcome.line}:{item} {outcome.kind}: {outcome.message}")
+    finally:
+        tracker.close()
+    if fmt == "json":
+        click.echo(json.dumps([o.to_dict() for o in told], indent=2, ensure_ascii=False))
+    else:
+        counts: dict[str, int] = {}
+        for o in told:
+            counts[o.kind] = counts.get(o.kind, 0) + 1
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no action items"
+        click.echo(f"hindsight: {tracker.where}: {summary}" + (" (dry run: nothing written)"
+                                                                 if mode == "dry-run" else ""), err=True)
+    return told
+
+
+@actions.command("sync")
+@_tracker_options
+@click.option("--prefer", type=click.Choice(["markdown", "tracker"]), help="Settle a disagreement: the file's status "
+              "wins (the ticket is moved) or the ticket's wins (the file follows).")
+@click.option("--include-closed", is_flag=True, help="Create tickets for DONE and WONTFIX items too (created closed).")
+@click.option("--dry-run", is_flag=True, help="Say what would be done; create, move and write nothing.")
+@_errors
+def actions_sync(github, jira, api_url, jira_url, today, allow_restricted, fmt, prefer, include_closed,
+                 dry_run) -> None:
+    """Tie each action item to a ticket where the work happens, and keep the two in step.
+
+    An open item with no ticket gets one (title, a link to the postmortem, labels for the
+    severity and the incident date, an assignee mapped from the owner, the due date where the
+    tracker has one), and its key is written into its Ticket cell (a Ticket column is added
+    when the table has none). For an item with a ticket, the ticket's state is read back: a
+    ticket closed, closed as not planned, or reopened since the last sync moves the item's
+    status. When the file changed, or both did, the disagreement is reported and neither
+    changes, unless --prefer says which side wins. A second run with nothing changed writes
+    nothing anywhere. See docs/follow-ups.md.
+
+    Example: hindsight actions sync --github acme/ops --dry-run
+    """
+    _sync("dry-run" if dry_run else "sync", github, jira, api_url, jira_url, today, allow_restricted, fmt,
+          prefer=prefer, include_closed=include_closed)
+
+
+@actions.command("check-sync")
+@_tracker_options
+@_errors
+def actions_check_sync(github, jira, api_url, jira_url, today, allow_restricted, fmt) -> None:
+    """Exit 1 when an action item and its ticket disagree (for CI); change nothing.
+
+    One line per item that disagrees, or that the next sync would change; items with no
+    ticket yet are listed but do not fail the check.
+
+    Example: hindsight actions check-sync --jira SRE
+    """
+    told = _sync("check", github, jira, api_url, jira_url, today, allow_restricted, fmt)
+    if any(o.disagrees for o in told):
+        sys.exit(1)
+
+
+# -- reminders ----------------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--slack", "webhook", metavar="WEBHOOK_URL", help="Post the digest to a Slack incoming webhook "
+              "(Block Kit).")
+@click.option("--today", callback=_date, help="The date things are overdue as of (default: today).")
+@click.option("--owner", help="Only this owner's items (and the postmortems they wrote).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "blocks"]), default="text", show_default=True,
+              help="blocks: the Slack message as JSON.")
+@click.option("--fail-on-overdue", is_flag=True, help="Exit 1 when an item is overdue (for CI).")
+@click.option("--groups", metavar="GROUPS", default="", help="Include the restricted postmortems of these groups "
+              "(comma-separated). Default: nothing restricted, as a channel may be read by anyone.")
+@_errors
+def remind(webhook, today, owner, fmt, fail_on_overdue, groups) -> None:
+    """A digest of overdue and due-soon action items by owner, and of late postmortems.
+
+    Printed, or posted to a Slack channel with --slack. It never holds a restricted
+    postmortem's items unless --groups names a group that may read them.
+
+    Example: hindsight remind --slack "$SLACK_WEBHOOK_URL" --fail-on-overdue
+    """
+    from ..access import Viewer
+
+    today = today or dt.date.today()
+    viewer = Viewer.member_of([g for g in groups.split(",") if g.strip()], can_edit=False, name="remind")
+    digest = _workspace().remind(viewer, today, owner=owner)
+    if webhook:
+        from ..share import post
+
+        post(webhook, digest.blocks())
+        click.echo(f"hindsight: posted to Slack: {digest.headline()}", err=True)
+    elif fmt == "json":
+        click.echo(json.dumps(digest.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "blocks":
+        click.echo(json.dumps(digest.blocks(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(digest.text(), nl=False)
+    if fail_on_overdue and digest.overdue:
+        sys.exit(1)
+
+
 # -- lifecycle ----------------------------------------------------------------------------------------
 
 

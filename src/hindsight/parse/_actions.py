@@ -45,6 +45,7 @@ _TICKET_HASH = re.compile(r"(?<![\w&/])(#\d{1,7})(?!\w)")
 _MD_LINK = re.compile(
     r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\](?:\[([^\]]*)\])?")
+_COMMENT = re.compile(r"<!--.*?-->")
 _BARE_URL = re.compile(r"<?(https?://[^\s>)]+)>?")
 _HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9][\w.-]*[A-Za-z0-9_]|(?<![\w.])@[A-Za-z0-9]")
 _OWNER_LABEL = re.compile(r"\b(?:owner|owners|assignee|assigned to|owned by|dri)\s*(?:[:=]\s*|\s+(?=@))"
@@ -313,6 +314,8 @@ class ActionReader:
             def cell(key: str, cells: list[str] = cells, cols: dict[str, int] = cols) -> str | None:
                 i = cols.get(key)
                 v = cells[i].strip() if i is not None and i < len(cells) else ""
+                if "<!--" in v:
+                    v = _COMMENT.sub("", v).strip()  # invisible, as a sync's record of the last status
                 return v or None
 
             action = cell("action")

@@ -248,3 +248,34 @@ def serve(handler: type[_Base], state: State | None = None) -> Iterator[tuple[st
         server.shutdown()
         server.server_close()
         time.sleep(0)
+
+
+class SlackWebhookHandler(BaseHTTPRequestHandler):
+    """A Slack incoming webhook: takes a JSON message, answers `ok` (or `invalid_token` with `status`)."""
+
+    received: list
+    status: int = 200
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.append((self.path, json.loads(body)))
+        self.send_response(self.status)
+        self.end_headers()
+        self.wfile.write(b"ok" if self.status == 200 else b"invalid_token")
+
+
+@contextmanager
+def webhook() -> Iterator[tuple[str, list]]:
+    """A webhook on a free loopback port: (its URL, the messages it received)."""
+    received: list = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("W", (SlackWebhookHandler,), {"received": received}))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/services/T0/B0/hooksecret", received
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -5,13 +5,13 @@ vendor-shaped documents the file tests read. Real HTTP on loopback; nothing of t
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
+from ..localserver import running
 from .conftest import EXPORTS
 
 TOKENS = {"pagerduty": "Token token=pd-secret", "opsgenie": "GenieKey og-secret", "incidentio": "Bearer io-secret",
@@ -192,12 +192,5 @@ class _Handler(BaseHTTPRequestHandler):
 def vendor_server(script: Script | None = None) -> Iterator[tuple[str, Script]]:
     """The server on a free loopback port: (its base URL, its script)."""
     script = script or Script()
-    handler = type("Handler", (_Handler,), {"script": script})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", script
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(type("Handler", (_Handler,), {"script": script})) as url:
+        yield url, script

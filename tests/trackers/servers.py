@@ -7,13 +7,13 @@ from __future__ import annotations
 import base64
 import json
 import re
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from ..localserver import running
 
 PAGE = 2  # the most items a page holds here, whatever is asked: pagination is always exercised
 
@@ -239,15 +239,8 @@ class JiraHandler(_Base):
 def serve(handler: type[_Base], state: State | None = None) -> Iterator[tuple[str, State]]:
     """The server on a free loopback port: (its base URL, its state)."""
     state = state or State()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (handler,), {"state": state}))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", state
-    finally:
-        server.shutdown()
-        server.server_close()
-        time.sleep(0)
+    with running(type("H", (handler,), {"state": state})) as url:
+        yield url, state
 
 
 class SlackWebhookHandler(BaseHTTPRequestHandler):
@@ -271,11 +264,5 @@ class SlackWebhookHandler(BaseHTTPRequestHandler):
 def webhook() -> Iterator[tuple[str, list]]:
     """A webhook on a free loopback port: (its URL, the messages it received)."""
     received: list = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("W", (SlackWebhookHandler,), {"received": received}))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/services/T0/B0/hooksecret", received
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(type("W", (SlackWebhookHandler,), {"received": received})) as url:
+        yield f"{url}/services/T0/B0/hooksecret", received

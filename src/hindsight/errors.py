@@ -70,4 +70,9 @@ class ConflictError(WriteError):
 
 
 class RemoteError(HindsightError):
-    """A service Hindsight talks to (Slack, a tracker) could not be reached or answered with an error (502)."""
+    """A service Hindsight talks to (Slack, a tracker) could not be reached or answered with an error (502).
+    `status` is the HTTP status it answered, when it answered."""
+
+    def __init__(self, message: str, *, status: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.status = status

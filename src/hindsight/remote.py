@@ -110,15 +110,15 @@ class Api:
     def error(self, response, method: str, path: str) -> RemoteError:
         status = response.status_code
         if status == 401:
-            return RemoteError(f"{self.name} refused the token (401 Unauthorized); set {self.token_env} to a valid "
-                               "token")
-        if status == 403:
-            return RemoteError(f"{self.name} refused {method} {path} (403 Forbidden: {message(response)}); "
-                               f"{self.forbidden}")
-        if status == 404:
-            return RemoteError(f"{self.name} has nothing at {path} (404 Not Found); {self.not_found} "
-                               f"({self.base})")
-        return RemoteError(f"{self.name} answered {method} {path} with {status}: {message(response)}")
+            said = f"{self.name} refused the token (401 Unauthorized); set {self.token_env} to a valid token"
+        elif status == 403:
+            said = (f"{self.name} refused {method} {path} (403 Forbidden: {message(response)}); "
+                    f"{self.forbidden}")
+        elif status == 404:
+            said = f"{self.name} has nothing at {path} (404 Not Found); {self.not_found} ({self.base})"
+        else:
+            said = f"{self.name} answered {method} {path} with {status}: {message(response)}"
+        return RemoteError(said, status=status)
 
 
 def rate_limit_wait(response, attempt: int) -> float | None:
@@ -165,6 +165,10 @@ def message(response) -> str:
             return "; ".join(map(str, body["errorMessages"]))[:200]
         if isinstance(body.get("errors"), dict) and body["errors"]:  # Jira, by field
             return "; ".join(f"{k}: {v}" for k, v in body["errors"].items())[:200]
+        details = [f"{e.get('field')}: {e.get('code') or e.get('message')}" for e in body.get("errors") or []
+                   if isinstance(e, dict) and e.get("field")] if isinstance(body.get("errors"), list) else []
+        if body.get("message") and details:  # GitHub's 422: which fields it refused
+            return f"{body['message']} ({'; '.join(details)})"[:200]
         for key in ("message", "error", "errors"):
             if body.get(key):
                 return str(body[key])[:200]

@@ -28,6 +28,8 @@ class State:
     create_then_fail: int = 0  # creates that store the issue but answer 502 (the client never learns its key)
     refuse_create_at: int | None = None  # the create (1st, 2nd …) answered 500 with nothing made
     users: set[str] = field(default_factory=lambda: {"dana-r", "sam-o", "5b10ac8d82e05b22cc7d4ef5"})
+    labels_by_id: bool = False  # GitHub: a server that takes label ids, not names (as some compatible ones do)
+    classic_search: bool = False  # Jira Cloud: a site with only the older `GET /rest/api/3/search`
 
     def writes(self) -> list[tuple[str, str]]:
         return [(m, p) for m, p, _ in self.requests if m in ("POST", "PATCH", "PUT", "DELETE")
@@ -113,6 +115,9 @@ class GitHubHandler(_Base):
         if not body.get("title"):
             return self._send(422, {"message": "Validation Failed", "errors": [{"resource": "Issue", "field": "title",
                                                                                 "code": "missing_field"}]})
+        if self.state.labels_by_id and any(not isinstance(x, int) for x in body.get("labels") or []):
+            return self._send(422, {"message": "Validation Failed", "errors": [
+                {"resource": "Issue", "field": "labels", "code": "invalid"}]})
         bad = [a for a in body.get("assignees") or [] if a not in self.state.users]
         if bad:
             return self._send(422, {"message": "Validation Failed", "errors": [
@@ -173,9 +178,9 @@ class JiraHandler(_Base):
             return self._send(404, {"errorMessages": [f"API v{v} is not served to this kind of account"]})
         if rest == "issue" and method == "POST":
             return self._create(v, body or {})
-        if rest == "search/jql" and method == "POST" and v == "3":
+        if rest == "search/jql" and method == "POST" and v == "3" and not self.state.classic_search:
             return self._search(body or {}, cloud=True)
-        if rest == "search" and method == "GET" and v == "2":
+        if rest == "search" and method == "GET" and (v == "2" or self.state.classic_search):
             return self._search(query, cloud=False)
         m = re.fullmatch(r"issue/([A-Z]+-\d+)(/transitions)?", rest)
         if not m or m.group(1) not in self.state.issues:

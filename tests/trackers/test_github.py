@@ -187,3 +187,11 @@ def test_a_restricted_postmortem_is_synced_only_when_asked(project):
     assert r.exit_code == 0, r.output
     assert "Rotate every zebracorn signing key" in {i["title"] for i in state.issues.values()}
     assert items(project, SECRET)[0][2] == "acme/ops#5"
+
+
+def test_a_compatible_server_that_will_not_take_label_names_still_gets_its_issues(project):
+    with serve(GitHubHandler, State(labels_by_id=True)) as (base, state):
+        r = hindsight(*SYNC, env=_env(base))
+    assert r.exit_code == 0, r.output
+    assert "GitHub would not take the labels of `Add a search latency alert`; created without them" in r.output
+    assert len(state.issues) == 4 and items(project, SEARCH)[0][2] == "acme/ops#1"

@@ -123,3 +123,18 @@ def test_check_sync_fails_on_a_disagreement(project):
         r = hindsight(*check, env=DATA_CENTER)
     assert r.exit_code == 1
     assert "would-pull: the file says TODO, SRE-103 is done: status TODO -> DONE" in r.output
+
+
+def test_a_cloud_site_with_only_the_older_search_is_read_with_it(project):
+    from .servers import State
+
+    with serve(JiraHandler, State(classic_search=True)) as (base, state):
+        assert _sync(base, CLOUD).exit_code == 0
+        path = doc(project, SEARCH)
+        text = path.read_text()
+        start = text.index("[SRE-101]")
+        path.write_text(text[:start] + text[text.index("-->", start) + 3:])
+        r = _sync(base, CLOUD)
+    assert r.exit_code == 0, r.output
+    assert ": recovered: SRE-101" in r.output and len(state.issues) == 4
+    assert any(m == "GET" and p.startswith("/rest/api/3/search?") for m, p, _ in state.requests)

@@ -116,15 +116,23 @@ class GitHub:
         payload: dict = {"title": new.title, "body": body, "labels": [self.label, *new.labels]}
         if new.assignee:
             payload["assignees"] = [new.assignee]
-        try:
-            issue = self.api.json("POST", self._issues, json=payload)
-        except RemoteError as e:
-            if not new.assignee or "assignee" not in str(e).lower():
-                raise
-            # GitHub refuses (422) an assignee who cannot be assigned here; the issue is made without one.
-            self.notice(f"GitHub would not assign {new.assignee} to `{new.title}`; created without an assignee")
-            payload.pop("assignees")
-            issue = self.api.json("POST", self._issues, json=payload)
+        for _ in range(3):
+            try:
+                issue = self.api.json("POST", self._issues, json=payload)
+                break
+            except RemoteError as e:
+                # A 422 makes nothing, so asking again is safe: without an assignee GitHub will not take (not a
+                # collaborator), or without labels a server will not take by name.
+                said = str(e).lower()
+                if e.status not in (400, 422):
+                    raise
+                dropped = next((k for k in ("assignees", "labels") if k in payload and k.rstrip("s") in said), None)
+                if dropped is None:
+                    raise
+                self.notice(f"GitHub would not take the {dropped} of `{new.title}`; created without them")
+                payload.pop(dropped)
+        else:
+            raise RemoteError(f"GitHub would not create the issue `{new.title}`")
         ticket = self._ticket(issue)
         if new.status in _CLOSE:
             ticket = self.move(ticket, new.status)

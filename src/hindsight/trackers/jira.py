@@ -60,6 +60,7 @@ class Jira:
             raise InputError("--jira needs credentials in the environment: JIRA_USER and JIRA_API_TOKEN (Jira "
                              "Cloud), or JIRA_PAT (Jira Data Center)")
         self.v = "3" if self.cloud else "2"
+        self._classic_search = False
         self.api = Api("Jira", self.site, {"Accept": "application/json", **headers}, token_env=env, auth=auth,
                        notice=notice, not_found=f"check the issue key, the project {project} and jira_url",
                        forbidden="give the account permission to browse, create and transition issues in "
@@ -102,11 +103,20 @@ class Jira:
         token: str | None = None
         start = 0
         for _ in range(1000):
-            if self.cloud:
+            if self.cloud and not self._classic_search:
                 body: dict[str, Any] = {"jql": jql, "fields": _FIELDS.split(","), "maxResults": 100}
                 if token:
                     body["nextPageToken"] = token
-                page = self.api.json("POST", "/rest/api/3/search/jql", json=body)
+                try:
+                    page = self.api.json("POST", "/rest/api/3/search/jql", json=body)
+                except RemoteError as e:
+                    if e.status not in (404, 405, 410) or token:
+                        raise
+                    self._classic_search = True  # a site that has only the older `GET /search`
+                    continue
+            elif self.cloud:
+                page = self.api.get("/rest/api/3/search", {"jql": jql, "fields": _FIELDS, "startAt": start,
+                                                           "maxResults": 100})
             else:
                 page = self.api.get("/rest/api/2/search", {"jql": jql, "fields": _FIELDS, "startAt": start,
                                                            "maxResults": 100})
@@ -115,7 +125,7 @@ class Jira:
                 t = self._ticket(issue)
                 if t.marker:
                     found.setdefault(t.marker, t)
-            if self.cloud:
+            if self.cloud and not self._classic_search:
                 token = page.get("nextPageToken")
                 if not token or page.get("isLast") or not issues:
                     return found
@@ -142,7 +152,7 @@ class Jira:
         try:
             made = self.api.json("POST", f"/rest/api/{self.v}/issue", json={"fields": {**fields, **optional}})
         except RemoteError as e:
-            dropped = [k for k in optional if k in str(e)]
+            dropped = [k for k in optional if k in str(e)] if e.status == 400 else []
             if not dropped:
                 raise
             # A screen without the due date, or an assignee who cannot be assigned: made without them (a

@@ -71,6 +71,16 @@ def site(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture
+def real_site(site, real_corpus):
+    """`site` with the 36 real postmortems added."""
+    folder = site / "docs" / "incidents"
+    for p in real_corpus.glob("*.md"):
+        if p.name != "SOURCES.md":
+            shutil.copy(p, folder / p.name)
+    return site
+
+
 class Server:
     def __init__(self, app):
         self.port = _free_port()

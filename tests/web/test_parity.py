@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -124,15 +123,6 @@ def test_every_count_on_the_home_page_is_the_length_of_its_list(portal):
         today = dt.date.today().isoformat()
         overdue = cli_json("actions", "--overdue", "--format", "json", "--groups", groups, "--today", today)
         assert counts["Overdue action items"] == len(overdue) > 0
-
-
-@pytest.fixture
-def real_site(site, real_corpus):
-    folder = site / "docs" / "incidents"
-    for p in real_corpus.glob("*.md"):
-        if p.name != "SOURCES.md":
-            shutil.copy(p, folder / p.name)
-    return site
 
 
 def test_the_shells_agree_on_the_real_corpus(real_site, serve):

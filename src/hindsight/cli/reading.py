@@ -222,3 +222,47 @@ def schema() -> None:
     from ..model import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
+
+
+# -- publishing ---------------------------------------------------------------------------------------
+
+@main.group()
+def site() -> None:
+    """The postmortems as a static site, for any static host or file://.
+
+    Example: hindsight site build --out site/
+    """
+
+
+@site.command("build")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True,
+              help="The folder to build in; only the files the site made are ever replaced or removed.")
+@click.option("--base-url", default="", help="Where the site will be served, for its sitemap.xml.")
+@click.option("--audience", type=click.Choice(["engineering", "company"]), default="engineering", show_default=True,
+              help="engineering: the whole postmortems with their findings; company: what the company reads of "
+                   "each (summary, impact, top action items).")
+@click.option("--groups", default="", metavar="GROUPS", help="Build the site these groups' members see, their "
+              "restricted postmortems in it (comma-separated); publish it only where they alone can read. "
+              "Default: nothing restricted.")
+@click.option("--today", callback=_date, help="The date figures are computed as of (default: today).")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), help="Folder of postmortems (default: the "
+              "incidents folder).")
+@_errors
+def site_build(out: Path, base_url: str, audience: str, groups: str, today, directory) -> None:
+    """Build the portal's pages as a static site: home, postmortems (with search), each postmortem, action
+    items, every month's review.
+
+    No server and no request outside the site; a rebuild writes only the files that changed.
+
+    Example: hindsight site build --out public/ --base-url https://postmortems.acme.test/
+    """
+    from ..access import Viewer
+    from ..site import build
+
+    ws = _workspace(directory)
+    viewer = Viewer.member_of([g.strip() for g in groups.split(",") if g.strip()], can_edit=False, name="site")
+    built = build(ws, out, viewer=viewer, today=today or dt.date.today(), audience=audience, base_url=base_url)
+    click.echo(f"hindsight: {_display(out)}: {len(built.written)} file(s) written, {built.unchanged} unchanged, "
+               f"{len(built.removed)} removed; {built.rendered} postmortem page(s) rendered", err=True)
+    if _unreadable(ws.errors()):
+        sys.exit(2)

@@ -1,15 +1,64 @@
-"""Charts for the monthly review, as inline SVG (matplotlib, text kept as text)."""
+"""Charts for the monthly review, as inline SVG (matplotlib, text kept as text).
+
+Drawing a chart takes a tenth of a second or more; a chart is the same SVG for
+the same figures, so each is kept by what it shows: in memory, and in a folder
+when `use_cache` names one (the static site keeps them in `.hindsight/charts/`,
+so a rebuild draws only the charts whose figures changed).
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+_FOLDER: list[Path] = []  # where drawn charts are kept between runs, when a caller says so
+
+
+def use_cache(folder: Path | None) -> None:
+    """Keep drawn charts in `folder` (None: in memory only)."""
+    _FOLDER[:] = [folder] if folder is not None else []
+
+
+def _kept(draw: Callable[..., str]) -> Callable[..., str]:
+    """A chart drawn once for the same figures."""
+    memo: dict[str, str] = {}
+
+    @functools.wraps(draw)
+    def chart(*args):
+        from importlib.metadata import version
+
+        key = hashlib.sha256(json.dumps([draw.__name__, version("hindsight"), version("matplotlib"), args],
+                                        default=str).encode()).hexdigest()[:32]
+        if key in memo:
+            return memo[key]
+        file = _FOLDER[0] / f"{key}.svg" if _FOLDER else None
+        if file is not None and file.is_file():
+            svg = file.read_text(encoding="utf-8")
+        else:
+            svg = draw(*args)
+            if file is not None:
+                from .._io import write_file
+
+                write_file(file, svg.encode("utf-8"))
+        if len(memo) > 256:
+            memo.clear()
+        memo[key] = svg
+        return svg
+
+    return chart
 
 
 def _svg(fig) -> str:
     import matplotlib.pyplot as plt
 
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
+    # No creation date in the file: the same figures make the same bytes (a static site rewrites only what
+    # changed).
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     svg = buf.getvalue()
     return svg[svg.index("<svg"):]
@@ -26,6 +75,7 @@ def _setup():
     return plt
 
 
+@_kept
 def severity_by_month(months: list[str], counts: dict[str, dict[str, int]], levels: list[str]) -> str:
     plt = _setup()
     fig, ax = plt.subplots(figsize=(6.4, 2.6))
@@ -51,6 +101,7 @@ def _empty(ax, message: str) -> None:
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#5b6475")
 
 
+@_kept
 def completion_trend(points: list[tuple[str, float | None]]) -> str:
     plt = _setup()
     fig, ax = plt.subplots(figsize=(6.4, 2.4))
@@ -66,6 +117,7 @@ def completion_trend(points: list[tuple[str, float | None]]) -> str:
     return _svg(fig)
 
 
+@_kept
 def themes(counts: list[tuple[str, int]]) -> str:
     plt = _setup()
     fig, ax = plt.subplots(figsize=(6.4, 0.5 + 0.32 * max(1, len(counts))))
@@ -79,3 +131,9 @@ def themes(counts: list[tuple[str, int]]) -> str:
         ax.set_yticks([])
         _empty(ax, "no themes found")
     return _svg(fig)
+
+
+def home_chart(figures: dict, levels: list[str]) -> str:
+    """The home page's chart: incidents by severity over the months of the completion trend."""
+    months = [t["month"] for t in figures["completion_trend"]]
+    return severity_by_month(months, figures["severity_by_month"], levels)

@@ -175,5 +175,5 @@ def _cosine(a: dict[str, int], b: dict[str, int], idf: dict[str, float]) -> tupl
     nb = math.sqrt(sum(x * x for x in vb.values()))
     if not dot or not na or not nb:
         return 0.0, []
-    top = sorted(shared, key=lambda w: -(va[w] * vb[w]))
+    top = sorted(shared, key=lambda w: (-(va[w] * vb[w]), w))
     return dot / (na * nb), top

@@ -150,6 +150,13 @@ def company_blocks(pm: Postmortem, link: str | None) -> dict[str, Any]:
 
 def company_html(pm: Postmortem, link: str | None) -> str:
     """A preview of the Slack message as a page: what the channel will read, without Slack's markup."""
+    body = "<h1>Company summary</h1>" + '<div class="slack-preview">' + company_fragment(pm, link) + "</div>"
+    return page("Company summary (Slack)", body, subtitle="The Slack message, as it will read in #incidents")
+
+
+def company_fragment(pm: Postmortem, link: str | None) -> str:
+    """What the company reads of a postmortem (the Slack message's words), as HTML: the summary, the impact,
+    the top action items."""
     import html
 
     e = html.escape
@@ -166,8 +173,7 @@ def company_html(pm: Postmortem, link: str | None) -> str:
             + "</ul>")
     if link:
         parts.append(f'<p><a href="{e(link)}">Read the postmortem</a></p>')
-    body = "<h1>Company summary</h1>" + '<div class="slack-preview">' + "".join(parts) + "</div>"
-    return page("Company summary (Slack)", body, subtitle="The Slack message, as it will read in #incidents")
+    return "".join(parts)
 
 
 def post(webhook_url: str, payload: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..actions import ActionQuery
 from ..errors import ConflictError, HindsightError, InputError, NotFoundError, RefusedError
+from ..review import charts
 from ..standard import AUDIENCES
 from ..workspace import PostmortemQuery
 from .portal import portal_of, user_of
@@ -43,7 +44,7 @@ def home(request: Request):
     today = portal.today()
     h = portal.workspace.home(user.viewer, today)
     chart = portal.cached(("home-chart", h.month, portal.workspace.store.generation, today, user.viewer.cache_key()),
-                          lambda: _chart(h.figures, portal.workspace.levels))
+                          lambda: charts.home_chart(h.figures, portal.workspace.levels))
     return portal.render("home.html.j2", request, home=h, chart=chart, limit=HOME_LIMIT)
 
 
@@ -187,10 +188,3 @@ def review(request: Request, month: str):
     body = portal.cached(("review-html", month, ws.store.generation, today, user.viewer.cache_key()),
                          lambda: report.html_body(data, ws.levels, review_link))
     return portal.render("review.html.j2", request, month=month, body=body)
-
-
-def _chart(figures: dict[str, Any], levels: list[str]) -> str:
-    from ..review import charts
-
-    months = [t["month"] for t in figures["completion_trend"]]
-    return charts.severity_by_month(months, figures["severity_by_month"], levels)

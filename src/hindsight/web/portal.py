@@ -10,20 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from importlib.resources import files
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FunctionLoader, select_autoescape
 
-from ..standard import ACTION_STATUSES, STATUS_EMOJI
 from ..workspace import Cache, Workspace
 from .auth import AuthSettings, User
-
-
-def _template(name: str) -> str:
-    return files("hindsight.web").joinpath(f"templates/{name}").read_text(encoding="utf-8")
+from .templating import environment
 
 
 class Portal:
@@ -35,13 +29,7 @@ class Portal:
         self.pinned_today = today
         self.auth = auth
         self.refresh_seconds = refresh_seconds
-        self.env = Environment(loader=FunctionLoader(_template), autoescape=select_autoescape(default=True))
-        self.env.filters["rate"] = lambda v: "n/a" if v is None else f"{v:.0%}"
-        self.env.filters["minutes"] = _minutes
-        self.env.globals["action_statuses"] = ACTION_STATUSES
-        self.env.globals["status_class"] = lambda s: {"DONE": "done", "WONTFIX": "wontfix", "IN PROGRESS": "doing",
-                                                      "TODO": "todo"}.get(s or "", "unknown")
-        self.env.globals["status_emoji"] = STATUS_EMOJI
+        self.env = environment()
         self.pages = Cache(256)  # rendered HTML, keyed by what it shows
         self.write_lock = threading.Lock()
 
@@ -58,12 +46,6 @@ class Portal:
         body = self.env.get_template(name).render(user=user, csrf=request.state.csrf, request_path=request.url.path,
                                                   today=self.today(), **ctx)
         return HTMLResponse(body, status_code=status_code)
-
-
-def _minutes(v: float | None) -> str:
-    from ..parse.when import duration_text
-
-    return "n/a" if v is None else duration_text(round(v))
 
 
 def portal_of(request: Request) -> Portal:

@@ -1,0 +1,244 @@
+"""`hindsight site build`: the portal's pages as a static, read-only site.
+
+The home page, the postmortem list, each postmortem with its findings and
+action items, the action board and every month's review, rendered with the
+portal's templates from the same workspace calls, so a page looks and counts
+the same in both. Links are relative (`../postmortems/x.html`), every asset is
+in the site (no request leaves it), and it opens from any static host or from
+`file://`. Search runs in the browser, over a prebuilt lunr index of the same
+words the portal's index holds (`hindsight.site.search`); the filters of the
+list and of the board run in the browser too.
+
+Only what the `Viewer` may see is built: by default nobody's groups, so no
+restricted postmortem, item, word or count is in the site; `--groups` builds
+the site a group's members would see, to publish where only they can read it.
+
+A rebuild renders a postmortem's page only when its file (or the day, or the
+build's settings) changed since the last build, and writes a file only when
+its bytes change; a page whose postmortem is gone, or no longer visible, is
+removed. `.hindsight-site.json` in the output remembers what was built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._io import private_dir, write_file
+from ..errors import InputError, WriteError
+
+if TYPE_CHECKING:
+    from ..access import Viewer
+    from ..workspace import Workspace
+
+AUDIENCES = ("engineering", "company")
+MANIFEST = ".hindsight-site.json"
+#: Items shown under a heading of the home page, as in the portal.
+HOME_LIMIT = 20
+#: The static files every page uses: the portal's stylesheet, the search library, the site's script.
+ASSETS = {"static/portal.css": ("hindsight.web", "static/portal.css"),
+          "static/lunr.min.js": ("hindsight.site", "static/lunr.min.js"),
+          "static/lunr.LICENSE.txt": ("hindsight.site", "static/lunr.LICENSE.txt"),
+          "static/stemmer.LICENSE.txt": ("hindsight.site", "static/stemmer.LICENSE.txt"),
+          "static/site.js": ("hindsight.site", "static/site.js")}
+
+
+@dataclass
+class Built:
+    """What a build did: the files written (their bytes changed), how many were already as built, and the
+    files removed."""
+
+    out: Path
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    rendered: int = 0  # postmortem pages rendered (the others were as the last build left them)
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """The person a static site is for: nobody signed in, who may change nothing."""
+
+    name: str = ""
+    role: str = "reader"
+    can_edit: bool = False
+
+
+def _fingerprint(ws: Workspace, audience: str, base_url: str, today: dt.date, viewer: Viewer) -> str:
+    """What every page depends on besides its postmortem: the templates, the configuration, the day."""
+    from importlib.metadata import version
+
+    parts = [version("hindsight"), audience, base_url, today.isoformat(), str(viewer.cache_key()),
+             json.dumps(ws.config.values, sort_keys=True, default=str)]
+    for name in sorted(files("hindsight.web").joinpath("templates").iterdir(), key=lambda p: p.name):
+        parts.append(name.read_text(encoding="utf-8"))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def build(ws: Workspace, out: Path, *, viewer: Viewer, today: dt.date, audience: str = "engineering",
+          base_url: str = "") -> Built:
+    """Build (or rebuild) the site in `out`."""
+    from .. import review as review_lib
+    from ..actions import ActionQuery
+    from ..render.html import with_findings
+    from ..review import charts, report
+    from ..share import company_fragment
+    from ..web.templating import environment, relative, site_file
+    from ..workspace import PostmortemQuery
+    from . import search
+
+    if audience not in AUDIENCES:
+        raise InputError(f"--audience `{audience}`: a site is built for {' or '.join(AUDIENCES)}")
+    out = out.resolve()
+    if out == ws.root.resolve() or out in ws.folder.resolve().parents or out == ws.folder.resolve():
+        raise InputError(f"the site would be written over the project ({out}); give --out a folder of its own, "
+                         "such as site/")
+    old = _manifest(out)
+    if not old and out.is_dir() and any(out.iterdir()):
+        # Not a folder this command built: its files may be someone's, or an older site's pages of
+        # postmortems this site must not show; neither is ours to keep or to remove.
+        raise InputError(f"{out} holds files `hindsight site build` did not write (no readable {MANIFEST} in it); "
+                         "give --out an empty or new folder")
+    env = environment(static=True)
+    key = _fingerprint(ws, audience, base_url, today, viewer)
+    reuse = old.get("fingerprint") == key
+    pages: dict[str, bytes] = {}
+    keys: dict[str, str] = {}
+    built = Built(out)
+
+    def render(template: str, path: str, **ctx: Any) -> None:
+        html = env.get_template(template).render(user=_Reader(), csrf="", request_path=path, today=today, **ctx)
+        pages[site_file(path)] = html.encode("utf-8")
+
+    records = ws.records(viewer)
+    home = ws.home(viewer, today)
+    render("home.html.j2", "/", home=home, chart=charts.home_chart(home.figures, ws.levels), limit=HOME_LIMIT)
+    listing = ws.postmortems(viewer, PostmortemQuery(page_size=max(1, len(records))))
+    render("postmortems.html.j2", "/postmortems", listing=listing, snippets={}, q="", severity="", status="",
+           since="", until="", tag="", sort="date", statuses=ws.policy.statuses, levels=ws.levels)
+    items = ws.actions(viewer, ActionQuery(), today)
+    render("actions.html.j2", "/actions", items=[a.to_dict(today) | {"file_id": a.file_id} for a in items],
+           total=len(items), owner="", status="", severity="", overdue=False, levels=ws.levels)
+
+    texts: list[tuple[str, str, str]] = []
+    for r in records:
+        doc = ws.document(viewer, r.id, today)
+        # Search finds a postmortem by the words its page shows: the whole text, or what the company reads.
+        actions = ws.actions(viewer, ActionQuery(file=doc.id), today)
+        texts.append((doc.id, doc.pm.title or "", doc.text if audience == "engineering" else " ".join(
+            [_text(company_fragment(doc.pm, None)), *(a.action for a in actions)])))
+        name = site_file(f"/postmortems/{doc.id}")
+        keys[name] = f"{doc.version}:{key}"
+        if reuse and old.get("pages", {}).get(name) == keys[name] and (out / name).is_file():
+            pages[name] = (out / name).read_bytes()
+            continue
+        built.rendered += 1
+        if audience == "company":
+            body, findings = company_fragment(doc.pm, None), None
+        else:
+            body, findings = with_findings(doc.text, doc.findings), doc.findings
+        render("postmortem.html.j2", f"/postmortems/{doc.id}", doc=doc, pm=doc.pm, body=body,
+               findings=findings, actions=actions, audiences=())
+
+    charts.use_cache(private_dir(ws.root / ".hindsight") / "charts")
+    months = _months(records, review_lib.default_month(today))
+    for month in months:
+        data = ws.review(viewer, month, today)
+        body = report.html_body(data, ws.levels, lambda ref: relative("review/x.html", f"/postmortems/{ref['id']}")
+                                if ref.get("id") else None)
+        for path in (f"/review/{month}", *(["/review"] if month == review_lib.default_month(today) else [])):
+            render("review.html.j2", path, month=month, body=body, months=months)
+
+    pages["static/search-index.js"] = search.script(
+        "HINDSIGHT_SEARCH", search.build(texts) | {"docs": [_summary(r) for r in records]}).encode("utf-8")
+    pages["static/search-tokens.js"] = search.script("HINDSIGHT_TOKENS", search.tokenizer()).encode("utf-8")
+    pages["static/stemmer.js"] = search.stemmer_script(
+        files("hindsight.site").joinpath("static/stemmer.js").read_text(encoding="utf-8")).encode("utf-8")
+    for name, (package, resource) in ASSETS.items():
+        pages[name] = files(package).joinpath(resource).read_bytes()
+    if base_url:
+        pages["sitemap.xml"] = _sitemap(base_url, sorted(p for p in pages if p.endswith(".html"))).encode()
+    _write(out, pages, old, built)
+    _save_manifest(out, {"fingerprint": key, "pages": keys, "files": sorted(pages)})
+    return built
+
+
+def _text(html: str) -> str:
+    """The words of an HTML fragment."""
+    from html.parser import HTMLParser
+
+    words: list[str] = []
+    parser = HTMLParser()
+    parser.handle_data = words.append  # type: ignore[method-assign]
+    parser.feed(html)
+    parser.close()
+    return " ".join(words)
+
+
+def _summary(r) -> dict[str, Any]:
+    """What the search shows of a postmortem it finds, in the list's order."""
+    return {"id": r.id, "title": r.title or r.id, "date": r.date.isoformat() if r.date else None,
+            "severity": r.severity, "status": r.status}
+
+
+def _months(records, default: str) -> list[str]:
+    """The months with a postmortem, and the month the review opens with, newest first."""
+    return sorted({r.date.strftime("%Y-%m") for r in records if r.date} | {default}, reverse=True)
+
+
+def _sitemap(base_url: str, pages: list[str]) -> str:
+    from xml.sax.saxutils import escape
+
+    base = base_url.rstrip("/") + "/"
+    urls = "".join(f"<url><loc>{escape(base + p)}</loc></url>" for p in pages)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' \
+           f"{urls}</urlset>\n"
+
+
+def _manifest(out: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_manifest(out: Path, data: dict[str, Any]) -> None:
+    write_file(out / MANIFEST, json.dumps(data, indent=1).encode("utf-8"))
+
+
+def _inside(name: str) -> bool:
+    path = Path(name)
+    return bool(name) and not path.is_absolute() and ".." not in path.parts and "\\" not in name and "\0" not in name
+
+
+def _write(out: Path, pages: dict[str, bytes], old: dict[str, Any], built: Built) -> None:
+    for name, data in sorted(pages.items()):
+        path = out / name
+        try:
+            if path.is_file() and path.read_bytes() == data:
+                built.unchanged += 1
+                continue
+        except OSError:
+            pass
+        write_file(path, data)
+        built.written.append(name)
+    for name in old.get("files", []):
+        # The manifest is a file in the output folder, so it is read as hostile: only a relative path inside
+        # the site is ever removed.
+        if name not in pages and isinstance(name, str) and _inside(name):
+            try:
+                (out / name).unlink()
+                built.removed.append(name)
+            except FileNotFoundError:
+                pass
+            except OSError as e:
+                raise WriteError(f"cannot remove {name} ({e.strerror})", path=out) from None
+
+
+__all__ = ["AUDIENCES", "Built", "build"]

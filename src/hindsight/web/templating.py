@@ -1,0 +1,77 @@
+"""The portal's templates, for the portal and for the static site (`hindsight site build`) alike.
+
+One Jinja environment, with the same filters and globals in both, so a page
+cannot look or count differently in the two. Templates link with `url(path)`:
+the portal path itself in the portal (`/postmortems/x`), and in the static
+site the file that stands for it, relative to the page being written
+(`../postmortems/x.html`), so the site works from any folder of any static
+host and from `file://`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from importlib.resources import files
+from typing import Any
+
+from jinja2 import Environment, FunctionLoader, pass_context, select_autoescape
+
+from ..standard import ACTION_STATUSES, STATUS_EMOJI
+
+
+def _template(name: str) -> str:
+    return files("hindsight.web").joinpath(f"templates/{name}").read_text(encoding="utf-8")
+
+
+def site_file(path: str) -> str:
+    """The file of the static site that stands for a portal path: `/` → `index.html`, `/postmortems/x` →
+    `postmortems/x.html`, `/actions?overdue=true` → `actions/index.html?overdue=true`."""
+    path, _, query = path.partition("?")
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        out = "index.html"
+    elif parts[0] == "static":
+        out = "/".join(parts)
+    elif len(parts) == 1:
+        out = f"{parts[0]}/index.html"
+    else:
+        out = "/".join(parts[:-1]) + f"/{parts[-1]}.html"
+    return out + (f"?{query}" if query else "")
+
+
+@pass_context
+def _portal_url(ctx: Any, path: str) -> str:
+    return path
+
+
+@pass_context
+def _site_url(ctx: Any, path: str) -> str:
+    here = site_file(ctx.get("request_path") or "/")
+    target, _, query = site_file(path).partition("?")
+    link = posixpath.relpath(target, posixpath.dirname(here) or ".")
+    return link + (f"?{query}" if query else "")
+
+
+def relative(page: str, path: str) -> str:
+    """From the site file `page`, the link to the portal path `path` (for HTML rendered outside a template)."""
+    target, _, query = site_file(path).partition("?")
+    return posixpath.relpath(target, posixpath.dirname(page) or ".") + (f"?{query}" if query else "")
+
+
+def environment(*, static: bool = False) -> Environment:
+    """The environment of the portal's templates; `static` for a static site's pages."""
+    from ..parse.when import duration_text
+
+    env = Environment(loader=FunctionLoader(_template), autoescape=select_autoescape(default=True))
+    env.filters["rate"] = lambda v: "n/a" if v is None else f"{v:.0%}"
+    env.filters["minutes"] = lambda v: "n/a" if v is None else duration_text(round(v))
+    env.globals["action_statuses"] = ACTION_STATUSES
+    env.globals["status_class"] = lambda s: {"DONE": "done", "WONTFIX": "wontfix", "IN PROGRESS": "doing",
+                                             "TODO": "todo"}.get(s or "", "unknown")
+    env.globals["status_emoji"] = STATUS_EMOJI
+    env.globals["url"] = _site_url if static else _portal_url
+    env.globals["static_site"] = static
+    return env
+
+
+__all__ = ["environment", "relative", "site_file"]

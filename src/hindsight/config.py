@@ -96,6 +96,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("slack_api_url", str, "https://slack.com/api", "Base URL of Slack's Web API for `--api --from slack`."),
     Option("slack_url", str, "", "The Slack workspace's address (`https://acme.slack.com`): rows imported from "
            "a Slack export link to their messages."),
+    Option("browser", str, "", "The Chromium, Chrome or Edge that prints PDFs (`share --format pdf`, `review "
+                               "--format pdf`), by command or path; default: the first one installed."),
     Option("github_repo", str, "", "The repository (`OWNER/REPO`) whose issues track action items, when "
                                    "`actions sync` is given no `--github` or `--jira`."),
     Option("jira_project", str, "", "The Jira project (`SRE`) whose issues track action items, when `actions sync` "

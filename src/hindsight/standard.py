@@ -38,8 +38,8 @@ def severity_level(value: str | None, mapping: dict[str, str] | None = None) -> 
 DOCUMENT_STATUSES = ("Draft", "In Review", "Published", "Complete")
 #: The audiences a postmortem is shared with (section 6), and the formats Hindsight renders for each
 #: (the first is the default): the full document, a Slack summary, a brief, a status-page update.
-SHARE_FORMATS = {"engineering": ("html",), "company": ("mrkdwn", "blocks", "preview"), "leadership": ("md", "html"),
-                 "status-page": ("md", "html")}
+SHARE_FORMATS = {"engineering": ("html", "pdf", "confluence"), "company": ("mrkdwn", "blocks", "preview"),
+                 "leadership": ("md", "html", "pdf"), "status-page": ("md", "html")}
 AUDIENCES = tuple(SHARE_FORMATS)
 #: Hours from the incident to the draft postmortem, where the standard makes it mandatory (section 3).
 DRAFT_DEADLINE_HOURS = {"P0": 48, "P1": 7 * 24}

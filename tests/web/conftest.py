@@ -50,6 +50,20 @@ The zebracorn signing key leaked through a build log.
 """
 
 
+def links_of(html: str) -> list[str]:
+    """Every `href` and `src` of a page, as written."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.extend(v for k, v in attrs if k in ("href", "src") and v)
+
+    Links().feed(html)
+    return found
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

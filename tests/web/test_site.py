@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from hindsight.cli import main
 
 from ..localserver import running
-from .conftest import Server
+from .conftest import Server, links_of
 
 SECRET = "2026-03-20-zebracorn-credential-leak"
 POOL = "2025-12-09-database-connection-pool-exhaustion"
@@ -43,17 +43,6 @@ def pages(out: Path) -> list[str]:
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        for name in ("href", "src"):
-            if a.get(name):
-                self.links.append(a[name])
-
 
 def test_every_link_inside_the_site_resolves_to_a_file_of_it(site, tmp_path):
     out = tmp_path / "public"
@@ -62,9 +51,7 @@ def test_every_link_inside_the_site_resolves_to_a_file_of_it(site, tmp_path):
             f"postmortems/{POOL}.html", "review/2026-03.html"} <= set(pages(out))
     checked = 0
     for name in pages(out):
-        parser = _Links()
-        parser.feed((out / name).read_text(encoding="utf-8"))
-        for link in parser.links:
+        for link in links_of((out / name).read_text(encoding="utf-8")):
             if re.match(r"[a-z]+:|#", link):
                 assert link.startswith(("https://", "http://", "mailto:", "#")), (name, link)
                 continue
@@ -313,7 +300,8 @@ def test_a_rebuild_writes_only_what_a_change_touches(site, tmp_path):
     changed = {n for n in pages(out) if (out / n).stat().st_mtime_ns != before[n]}
     assert f"postmortems/{POOL}.html" in changed
     assert not any(n.startswith("postmortems/2026-") for n in changed), changed
-    assert "Connection pool (the primary's) exhausted" in (out / "postmortems" / f"{POOL}.html").read_text(encoding="utf-8")
+    page = (out / "postmortems" / f"{POOL}.html").read_text(encoding="utf-8")
+    assert "Connection pool (the primary's) exhausted" in page
 
     doc.unlink()
     r = build(out)

@@ -91,10 +91,12 @@ def list_(directory: Path | None, fmt: str, jobs: int | None, groups) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--audience", required=True, type=click.Choice(AUDIENCES),
-              help="engineering: full HTML page; company: Slack summary; leadership: brief; status-page: external.")
-@click.option("--format", "fmt", help="html (engineering); mrkdwn, blocks or preview, an HTML page of the message "
-              "(company); md or html (others).")
+@click.option("--audience", type=click.Choice(AUDIENCES), default="engineering", show_default=True,
+              help="engineering: the whole postmortem; company: Slack summary; leadership: brief; status-page: "
+                   "external.")
+@click.option("--format", "fmt", help="html, pdf or confluence (engineering); mrkdwn, blocks or preview, an HTML "
+              "page of the message (company); md, html or pdf (leadership); md or html (status-page). A PDF is "
+              "printed by headless Chromium and needs -o.")
 @click.option("--post", "webhook", metavar="WEBHOOK_URL", help="Post the company summary to a Slack webhook.")
 @click.option("--link", help="Link to the full postmortem (default: share_base_url + path).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
@@ -112,11 +114,15 @@ def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link:
     --allow-restricted, and is never posted.
 
     Example: hindsight share docs/incidents/2025-12-09-db-pool.md --audience company --format blocks
+
+    Example: hindsight share docs/incidents/2025-12-09-db-pool.md --format pdf -o db-pool.pdf
     """
     from .. import share as lib
 
     if webhook and audience != "company":
         raise InputError("--post sends the company summary to Slack; use it with --audience company")
+    if fmt == "pdf" and output is None:
+        raise InputError("a PDF is written to a file: add -o FILE.pdf")
     ws = _workspace()
     shared = ws.share(_viewer(groups), file, audience, fmt, dt.date.today(), link=link,
                       allow_restricted=allow_restricted, post=bool(webhook))
@@ -125,15 +131,25 @@ def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link:
     if webhook:
         lib.post(webhook, shared.slack)
         click.echo(f"hindsight: posted the company summary of {_display(file)} to Slack", err=True)
-    if output is not None or not webhook:
+    if fmt == "pdf":
+        _print_pdf(shared.text, output)
+    elif output is not None or not webhook:
         _emit(shared.text, output)
+
+
+def _print_pdf(html: str, output: Path) -> None:
+    from ..pdf import print_pdf
+
+    print_pdf(html, output, browser=_config().get("browser"))
+    click.echo(f"hindsight: wrote {_display(output)}", err=True)
 
 
 @main.command()
 @click.argument("month_arg", metavar="[MONTH]", required=False)
 @click.option("--month", help="The month to review, YYYY-MM (default: the month before --today).")
 @click.option("--today", callback=_date, help="The date figures are computed as of (default: today).")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "pdf"]), default="md", show_default=True,
+              help="A PDF is printed by headless Chromium and needs -o.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
 @click.option("--dir", "directory", type=click.Path(path_type=Path),
               help="Folder of postmortems (default: the incidents folder).")
@@ -149,20 +165,27 @@ def review(month_arg: str | None, month: str | None, today, fmt: str, output: Pa
     MONTH (or --month) is YYYY-MM; without it, the month that ended last.
 
     Example: hindsight review 2026-01 --format html -o review-2026-01.html
+
+    Example: hindsight review 2026-01 --format pdf -o review-2026-01.pdf
     """
     from ..review import report
 
     if month_arg and month and month_arg != month:
         raise click.UsageError(f"two months given ({month_arg} and --month {month}); give one")
+    if fmt == "pdf" and output is None:
+        raise InputError("a PDF is written to a file: add -o FILE.pdf")
     ws = _workspace(directory)
     data = ws.review(_viewer(groups), month_arg or month, today or dt.date.today())
     if fmt == "json":
         out = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    elif fmt == "html":
+    elif fmt in ("html", "pdf"):
         out = report.html(data, ws.levels, ws.file_link)
     else:
         out = report.markdown(data, ws.file_link)
-    _emit(out, output)
+    if fmt == "pdf":
+        _print_pdf(out, output)
+    else:
+        _emit(out, output)
     if _unreadable(ws.errors()):
         sys.exit(2)
 

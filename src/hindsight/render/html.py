@@ -21,8 +21,7 @@ def _md():
     from markdown_it import MarkdownIt
     from markdown_it.common.utils import escapeHtml
 
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
+    md = configure(MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}))
 
     def image(self, tokens, idx, options, env):
         # An image would be a request to somewhere: show it as a link instead.
@@ -31,6 +30,13 @@ def _md():
         return f'<a class="image" href="{escapeHtml(tok.attrGet("src") or "")}">{escapeHtml(alt or "image")}</a>'
 
     md.add_render_rule("image", image)
+    return md
+
+
+def configure(md):
+    """A markdown-it parser read as Hindsight reads postmortems: tables, strikethrough, and the template's
+    metadata lines kept one per line. Every rendering of a postmortem (HTML, Confluence) starts from it."""
+    md.enable(["table", "strikethrough"])
     md.core.ruler.push("metadata_lines", _metadata_lines)
     return md
 

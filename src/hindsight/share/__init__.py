@@ -26,7 +26,9 @@ from ..standard import AUDIENCES, SHARE_FORMATS, status_label
 from .redact import Redactor
 
 FORMATS = SHARE_FORMATS
-_MEDIA = {"html": "text/html", "preview": "text/html", "blocks": "application/json"}
+#: The media type of each format's text; `pdf` is the page Chromium prints (`hindsight.pdf`).
+_MEDIA = {"html": "text/html", "pdf": "text/html", "preview": "text/html", "blocks": "application/json",
+          "confluence": "application/xhtml+xml"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +302,8 @@ def share(pm: Postmortem, text: str, audience: str, fmt: str | None, config: Con
     notes = []
     if audience == "leadership" and pm.severity not in ("P0", "P1"):
         notes.append(f"the standard asks for a leadership brief for P0/P1; this is {pm.severity or 'unrated'}")
+    if fmt == "confluence":
+        notes.append(f"the Confluence page's title: {pm.title or 'Postmortem'}")
     out = render(pm, text, audience, fmt, config, link)
     slack = company_blocks(pm, link_for(pm, config, link)) if audience == "company" else None
     return Shared(out, _MEDIA.get(fmt, "text/plain") + "; charset=utf-8", slack, tuple(notes))
@@ -310,6 +314,10 @@ def render(pm: Postmortem, text: str, audience: str, fmt: str | None, config: Co
     """The rendering of one postmortem for one audience, as text to print or save."""
     link = link_for(pm, config, link)
     if audience == "engineering":
+        if fmt == "confluence":
+            from .confluence import storage
+
+            return storage(text)
         return engineering(pm, text)
     if audience == "company":
         if fmt == "preview":
@@ -317,7 +325,7 @@ def render(pm: Postmortem, text: str, audience: str, fmt: str | None, config: Co
         return json.dumps(company_blocks(pm, link), indent=2, ensure_ascii=False) + "\n" if fmt == "blocks" \
             else company_mrkdwn(pm, link) + "\n"
     if audience == "leadership":
-        return leadership_html(pm, link) if fmt == "html" else leadership_markdown(pm, link)
+        return leadership_html(pm, link) if fmt in ("html", "pdf") else leadership_markdown(pm, link)
     if audience == "status-page":
         from ..parse import parse
         from .redact import strip_internal

@@ -34,7 +34,9 @@ from ..errors import InputError, WriteError
 
 if TYPE_CHECKING:
     from ..access import Viewer
-    from ..workspace import Workspace
+    from ..actions import ActionItem
+    from ..records import Record
+    from ..workspace import Home, Listing, Workspace
 
 AUDIENCES = ("engineering", "company")
 MANIFEST = ".hindsight-site.json"
@@ -60,13 +62,34 @@ class Built:
     rendered: int = 0  # postmortem pages rendered (the others were as the last build left them)
 
 
-@dataclass(frozen=True)
-class _Reader:
-    """The person a static site is for: nobody signed in, who may change nothing."""
+@dataclass
+class Gathered:
+    """What the pages of a published site show, asked of the workspace once: the postmortems the reader may
+    see, the home page's answers, the whole list, every action item."""
 
-    name: str = ""
-    role: str = "reader"
-    can_edit: bool = False
+    records: list[Record]
+    home: Home
+    listing: Listing
+    items: list[ActionItem]
+
+
+def gather(ws: Workspace, viewer: Viewer, today: dt.date) -> Gathered:
+    """The workspace's answers the site and the MkDocs plugin show, as the portal asks for them."""
+    from ..actions import ActionQuery
+    from ..workspace import PostmortemQuery
+
+    records = ws.records(viewer)
+    return Gathered(records, ws.home(viewer, today),
+                    ws.postmortems(viewer, PostmortemQuery(page_size=max(1, len(records)))),
+                    ws.actions(viewer, ActionQuery(), today))
+
+
+def months(records: list[Record], today: dt.date) -> list[str]:
+    """The months a published site has a review of, newest first: every month with a postmortem, and the
+    month the review opens with (the one that ended last)."""
+    from ..review import default_month
+
+    return sorted({r.date.strftime("%Y-%m") for r in records if r.date} | {default_month(today)}, reverse=True)
 
 
 def _fingerprint(ws: Workspace, audience: str, base_url: str, today: dt.date, viewer: Viewer) -> str:
@@ -88,8 +111,7 @@ def build(ws: Workspace, out: Path, *, viewer: Viewer, today: dt.date, audience:
     from ..render.html import with_findings
     from ..review import charts, report
     from ..share import company_fragment
-    from ..web.templating import environment, relative, site_file
-    from ..workspace import PostmortemQuery
+    from ..web.templating import READER, environment, relative, site_file
     from . import search
 
     if audience not in AUDIENCES:
@@ -112,18 +134,17 @@ def build(ws: Workspace, out: Path, *, viewer: Viewer, today: dt.date, audience:
     built = Built(out)
 
     def render(template: str, path: str, **ctx: Any) -> None:
-        html = env.get_template(template).render(user=_Reader(), csrf="", request_path=path, today=today, **ctx)
+        html = env.get_template(template).render(user=READER, csrf="", request_path=path, today=today, **ctx)
         pages[site_file(path)] = html.encode("utf-8")
 
-    records = ws.records(viewer)
-    home = ws.home(viewer, today)
-    render("home.html.j2", "/", home=home, chart=charts.home_chart(home.figures, ws.levels), limit=HOME_LIMIT)
-    listing = ws.postmortems(viewer, PostmortemQuery(page_size=max(1, len(records))))
-    render("postmortems.html.j2", "/postmortems", listing=listing, snippets={}, q="", severity="", status="",
+    seen = gather(ws, viewer, today)
+    records = seen.records
+    render("home.html.j2", "/", home=seen.home, chart=charts.home_chart(seen.home.figures, ws.levels),
+           limit=HOME_LIMIT)
+    render("postmortems.html.j2", "/postmortems", listing=seen.listing, snippets={}, q="", severity="", status="",
            since="", until="", tag="", sort="date", statuses=ws.policy.statuses, levels=ws.levels)
-    items = ws.actions(viewer, ActionQuery(), today)
-    render("actions.html.j2", "/actions", items=[a.to_dict(today) | {"file_id": a.file_id} for a in items],
-           total=len(items), owner="", status="", severity="", overdue=False, levels=ws.levels)
+    render("actions.html.j2", "/actions", items=[a.to_dict(today) | {"file_id": a.file_id} for a in seen.items],
+           total=len(seen.items), owner="", status="", severity="", overdue=False, levels=ws.levels)
 
     texts: list[tuple[str, str, str]] = []
     for r in records:
@@ -146,13 +167,13 @@ def build(ws: Workspace, out: Path, *, viewer: Viewer, today: dt.date, audience:
                findings=findings, actions=actions, audiences=())
 
     charts.use_cache(private_dir(ws.root / ".hindsight") / "charts")
-    months = _months(records, review_lib.default_month(today))
-    for month in months:
+    shown = months(records, today)
+    for month in shown:
         data = ws.review(viewer, month, today)
         body = report.html_body(data, ws.levels, lambda ref: relative("review/x.html", f"/postmortems/{ref['id']}")
                                 if ref.get("id") else None)
         for path in (f"/review/{month}", *(["/review"] if month == review_lib.default_month(today) else [])):
-            render("review.html.j2", path, month=month, body=body, months=months)
+            render("review.html.j2", path, month=month, body=body, months=shown)
 
     pages["static/search-index.js"] = search.script(
         "HINDSIGHT_SEARCH", search.build(texts) | {"docs": [_summary(r) for r in records]}).encode("utf-8")
@@ -184,11 +205,6 @@ def _summary(r) -> dict[str, Any]:
     """What the search shows of a postmortem it finds, in the list's order."""
     return {"id": r.id, "title": r.title or r.id, "date": r.date.isoformat() if r.date else None,
             "severity": r.severity, "status": r.status}
-
-
-def _months(records, default: str) -> list[str]:
-    """The months with a postmortem, and the month the review opens with, newest first."""
-    return sorted({r.date.strftime("%Y-%m") for r in records if r.date} | {default}, reverse=True)
 
 
 def _sitemap(base_url: str, pages: list[str]) -> str:
@@ -241,4 +257,4 @@ def _write(out: Path, pages: dict[str, bytes], old: dict[str, Any], built: Built
                 raise WriteError(f"cannot remove {name} ({e.strerror})", path=out) from None
 
 
-__all__ = ["AUDIENCES", "Built", "build"]
+__all__ = ["AUDIENCES", "Built", "Gathered", "build", "gather", "months"]

@@ -11,12 +11,25 @@ host and from `file://`.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.resources import files
-from typing import Any
 
 from jinja2 import Environment, FunctionLoader, pass_context, select_autoescape
 
 from ..standard import ACTION_STATUSES, STATUS_EMOJI
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Whom a page read outside the portal is for: nobody signed in, who may change nothing."""
+
+    name: str = ""
+    role: str = "reader"
+    can_edit: bool = False
+
+
+READER = Reader()
 
 
 def _template(name: str) -> str:
@@ -39,27 +52,21 @@ def site_file(path: str) -> str:
     return out + (f"?{query}" if query else "")
 
 
-@pass_context
-def _portal_url(ctx: Any, path: str) -> str:
-    return path
-
-
-@pass_context
-def _site_url(ctx: Any, path: str) -> str:
-    here = site_file(ctx.get("request_path") or "/")
-    target, _, query = site_file(path).partition("?")
-    link = posixpath.relpath(target, posixpath.dirname(here) or ".")
-    return link + (f"?{query}" if query else "")
-
-
 def relative(page: str, path: str) -> str:
     """From the site file `page`, the link to the portal path `path` (for HTML rendered outside a template)."""
     target, _, query = site_file(path).partition("?")
     return posixpath.relpath(target, posixpath.dirname(page) or ".") + (f"?{query}" if query else "")
 
 
-def environment(*, static: bool = False) -> Environment:
-    """The environment of the portal's templates; `static` for a static site's pages."""
+def site_link(here: str, path: str) -> str:
+    """In the static site, the link from the page of the portal path `here` to the portal path `path`."""
+    return relative(site_file(here), path)
+
+
+def environment(*, static: bool = False, link: Callable[[str, str], str] | None = None) -> Environment:
+    """The environment of the portal's templates; `static` for pages read outside the portal, where
+    `link(here, path)` is the link from the page of the portal path `here` to the portal path `path`
+    (by default, `site_link`: the static site's files)."""
     from ..parse.when import duration_text
 
     env = Environment(loader=FunctionLoader(_template), autoescape=select_autoescape(default=True))
@@ -69,9 +76,13 @@ def environment(*, static: bool = False) -> Environment:
     env.globals["status_class"] = lambda s: {"DONE": "done", "WONTFIX": "wontfix", "IN PROGRESS": "doing",
                                              "TODO": "todo"}.get(s or "", "unknown")
     env.globals["status_emoji"] = STATUS_EMOJI
-    env.globals["url"] = _site_url if static else _portal_url
+    if static:
+        to = link or site_link
+        env.globals["url"] = pass_context(lambda ctx, path: to(ctx.get("request_path") or "/", path))
+    else:
+        env.globals["url"] = lambda path: path
     env.globals["static_site"] = static
     return env
 
 
-__all__ = ["environment", "relative", "site_file"]
+__all__ = ["READER", "Reader", "environment", "relative", "site_file", "site_link"]

@@ -301,6 +301,16 @@ class Workspace:
 
     def document(self, viewer: Viewer, ref: str | Path, today: dt.date) -> Document:
         """One postmortem, read from its file now (so an edit or a change of classification is seen)."""
+        file, shown, v, text, pm = self._read(viewer, ref)
+        findings = self._cache.get(("findings", str(file.resolve()), v, today),
+                                   lambda: self._check(text, file, today))
+        return Document(file.stem, shown, file, v, text, pm, findings)
+
+    def text(self, viewer: Viewer, ref: str | Path) -> str:
+        """One postmortem's text, read from its file now, without checking it (`document` checks it too)."""
+        return self._read(viewer, ref)[3]
+
+    def _read(self, viewer: Viewer, ref: str | Path) -> tuple[Path, str, str, str, Postmortem]:
         from .edit import version
         from .parse import decode, parse, read_bytes
 
@@ -312,9 +322,7 @@ class Workspace:
                                                                                     parse))
         if not viewer.may_see(pm.restricted, pm.classification.allowed_groups):
             raise self._not_found(file.stem)
-        findings = self._cache.get(("findings", str(file.resolve()), v, today),
-                                   lambda: self._check(text, file, today))
-        return Document(file.stem, shown, file, v, text, pm, findings)
+        return file, shown, v, text, pm
 
     def parse_text(self, data: bytes, name: str, today: dt.date) -> Document:
         """A postmortem that is not a file (standard input), read like one."""

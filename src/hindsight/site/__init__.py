@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -128,7 +129,6 @@ def build(ws: Workspace, out: Path, *, viewer: Viewer, today: dt.date, audience:
                          "give --out an empty or new folder")
     env = environment(static=True)
     key = _fingerprint(ws, audience, base_url, today, viewer)
-    reuse = old.get("fingerprint") == key
     pages: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     built = Built(out)
@@ -146,25 +146,27 @@ def build(ws: Workspace, out: Path, *, viewer: Viewer, today: dt.date, audience:
     render("actions.html.j2", "/actions", items=[a.to_dict(today) | {"file_id": a.file_id} for a in seen.items],
            total=len(seen.items), owner="", status="", severity="", overdue=False, levels=ws.levels)
 
-    texts: list[tuple[str, str, str]] = []
-    for r in records:
-        doc = ws.document(viewer, r.id, today)
-        # Search finds a postmortem by the words its page shows: the whole text, or what the company reads.
-        actions = ws.actions(viewer, ActionQuery(file=doc.id), today)
-        texts.append((doc.id, doc.pm.title or "", doc.text if audience == "engineering" else " ".join(
-            [_text(company_fragment(doc.pm, None)), *(a.action for a in actions)])))
-        name = site_file(f"/postmortems/{doc.id}")
-        keys[name] = f"{doc.version}:{key}"
-        if reuse and old.get("pages", {}).get(name) == keys[name] and (out / name).is_file():
+    def kept(name: str, token: str) -> bool:
+        """Whether the file `name` the last build wrote from what `token` stands for is still what it
+        was (then it is kept as it is, not made again)."""
+        keys[name] = token
+        if old.get("pages", {}).get(name) == token and (out / name).is_file():
             pages[name] = (out / name).read_bytes()
+            return True
+        return False
+
+    for r in records:
+        path = f"/postmortems/{r.id}"
+        if kept(site_file(path), f"{r.version}:{key}"):  # the key names the day, settings and templates
             continue
         built.rendered += 1
+        doc = ws.document(viewer, r.id, today)
         if audience == "company":
             body, findings = company_fragment(doc.pm, None), None
         else:
             body, findings = with_findings(doc.text, doc.findings), doc.findings
-        render("postmortem.html.j2", f"/postmortems/{doc.id}", doc=doc, pm=doc.pm, body=body,
-               findings=findings, actions=actions, audiences=())
+        render("postmortem.html.j2", path, doc=doc, pm=doc.pm, body=body, findings=findings,
+               actions=ws.actions(viewer, ActionQuery(file=doc.id), today), audiences=())
 
     charts.use_cache(private_dir(ws.root / ".hindsight") / "charts")
     shown = months(records, today)
@@ -175,9 +177,14 @@ def build(ws: Workspace, out: Path, *, viewer: Viewer, today: dt.date, audience:
         for path in (f"/review/{month}", *(["/review"] if month == review_lib.default_month(today) else [])):
             render("review.html.j2", path, month=month, body=body, months=shown)
 
-    pages["static/search-index.js"] = search.script(
-        "HINDSIGHT_SEARCH", search.build(texts) | {"docs": [_summary(r) for r in records]}).encode("utf-8")
-    pages["static/search-tokens.js"] = search.script("HINDSIGHT_TOKENS", search.tokenizer()).encode("utf-8")
+    # The search index is made again only when a postmortem (or what the site is built as) changed.
+    index = hashlib.sha256("\x1f".join([key, *(f"{r.id}:{r.version}" for r in records)]).encode()).hexdigest()[:16]
+    if not kept("static/search-index.js", index):
+        pages["static/search-index.js"] = search.script("HINDSIGHT_SEARCH", search.build(
+            [_searched(ws, viewer, r, audience, today) for r in records])
+            | {"docs": [_summary(r) for r in records]}).encode("utf-8")
+    if not kept("static/search-tokens.js", f"sqlite {sqlite3.sqlite_version}"):
+        pages["static/search-tokens.js"] = search.script("HINDSIGHT_TOKENS", search.tokenizer()).encode("utf-8")
     pages["static/stemmer.js"] = search.stemmer_script(
         files("hindsight.site").joinpath("static/stemmer.js").read_text(encoding="utf-8")).encode("utf-8")
     for name, (package, resource) in ASSETS.items():
@@ -187,6 +194,18 @@ def build(ws: Workspace, out: Path, *, viewer: Viewer, today: dt.date, audience:
     _write(out, pages, old, built)
     _save_manifest(out, {"fingerprint": key, "pages": keys, "files": sorted(pages)})
     return built
+
+
+def _searched(ws: Workspace, viewer: Viewer, r: Record, audience: str, today: dt.date) -> tuple[str, str, str]:
+    """What search finds a postmortem by: the words its page shows, the whole text or what the company reads."""
+    from ..actions import ActionQuery
+    from ..share import company_fragment
+
+    if audience == "engineering":
+        return r.id, r.title or "", ws.text(viewer, r.id)
+    doc = ws.document(viewer, r.id, today)
+    actions = ws.actions(viewer, ActionQuery(file=doc.id), today)
+    return doc.id, doc.pm.title or "", " ".join([_text(company_fragment(doc.pm, None)), *(a.action for a in actions)])
 
 
 def _text(html: str) -> str:

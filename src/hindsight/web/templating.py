@@ -1,11 +1,11 @@
-"""The portal's templates, for the portal and for the static site (`hindsight site build`) alike.
+"""The portal's templates, for the portal, the static site (`hindsight site build`) and the MkDocs plugin alike.
 
-One Jinja environment, with the same filters and globals in both, so a page
-cannot look or count differently in the two. Templates link with `url(path)`:
-the portal path itself in the portal (`/postmortems/x`), and in the static
-site the file that stands for it, relative to the page being written
+One Jinja environment, with the same filters and globals in all three, so a
+page cannot look or count differently in them. Templates link with
+`url(path)`: the portal path itself in the portal (`/postmortems/x`); in the
+static site the file that stands for it, relative to the page being written
 (`../postmortems/x.html`), so the site works from any folder of any static
-host and from `file://`.
+host and from `file://`; in an MkDocs site, the page the plugin made for it.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ SECTIONS = ["Summary", "Impact", "Timeline", "Root Cause Analysis", "Action Item
 @pytest.fixture(scope="module")
 def poppler():
     """Chromium to print and poppler to read: CI requires them, elsewhere the PDF tests may skip."""
-    missing = [c for c in ("pdftoppm", "pdftotext", "pdfimages") if shutil.which(c) is None]
+    missing = [c for c in ("pdftoppm", "pdftotext", "pdfimages", "pdfinfo") if shutil.which(c) is None]
     if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
         missing.append("chromium")
     if missing:

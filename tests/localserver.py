@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """A vendor fake's request handler: quiet, and answering JSON."""
+
+    def log_message(self, *args) -> None:  # keep the test output clean
+        pass
+
+    def _send(self, status: int, body: object = None, headers: dict[str, str] | None = None) -> None:
+        """Answer `status` with `body` as JSON (None: no body) and any extra `headers`."""
+        data = b"" if body is None else json.dumps(body).encode()
+        self.send_response(status)
+        if body is not None:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
 
 
 @contextmanager

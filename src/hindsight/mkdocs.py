@@ -61,11 +61,11 @@ class HindsightConfig(BaseConfig):
 @dataclass
 class _Page:
     """One page this plugin adds: its title, whether it is in the navigation, and how its HTML is made
-    (given the links of the page being built)."""
+    (given its own address in the docs, which its links are relative to)."""
 
     title: str
     in_nav: bool
-    render: Callable[[Callable[[str], str]], str]
+    render: Callable[[str], str]
 
 
 class HindsightPlugin(BasePlugin[HindsightConfig]):
@@ -134,14 +134,14 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         made = self.pages.get(page.file.src_uri)
         if made is None or page.file.generated_by is None:
             return html
-
-        def link(uri: str) -> str:
-            target = files.get_file_from_path(uri)
-            return target.url_relative_to(page.file) if target is not None else "#"
-
-        body, toc = _with_ids(made.render(link))
+        body, toc = _with_ids(made.render(page.file.src_uri))
         page.toc = get_toc(toc)
         return f'<div class="hindsight">{body}</div>'
+
+    def _link(self, here: str, uri: str) -> str:
+        """The link from the page `here` to the page `uri` (both addresses in the docs)."""
+        target, page = self.files.get_file_from_path(uri), self.files.get_file_from_path(here)
+        return target.url_relative_to(page) if target is not None and page is not None else "#"
 
     # -- the pages ---------------------------------------------------------------------------------------
     def _uri(self, name: str) -> str:
@@ -159,10 +159,11 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         from . import review as review_lib
         from .render.html import strip_front_matter, to_html
         from .review import charts, report
-        from .site import gather, months
+        from .site import gather, keep_charts, months
         from .web.templating import READER, environment
 
         ws, viewer, today = self.ws, self.viewer, self.today
+        keep_charts(ws)
         seen = gather(ws, viewer, today)
         uri_of = {r.id: self._page_uri(r) for r in seen.records}
         default = review_lib.default_month(today)
@@ -178,46 +179,45 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 return self._uri(f"reviews/{parts[1]}.md" if len(parts) == 2 else "reviews.md")
             return self._uri("index.md")
 
-        def fragment(template: str, here: str, **ctx: Any) -> Callable[[Callable[[str], str]], str]:
-            def render(link: Callable[[str], str]) -> str:
-                env = environment(static=True, link=lambda _here, path: link(portal_uri(path)))
-                tpl = env.get_template(template)
-                context = tpl.new_context({"user": READER, "csrf": "", "request_path": here, "today": today, **ctx})
-                return "".join(tpl.blocks["main"](context)) if "main" in tpl.blocks else tpl.render(context.get_all())
-            return render
+        # One environment for every page: a template's `url()` links from the page being made (its address is
+        # the template's `request_path`) to the page that stands for a portal path.
+        env = environment(static=True, link=lambda here, path: self._link(here, portal_uri(path)))
 
-        home = fragment("home.html.j2", "/", home=seen.home, chart=charts.home_chart(seen.home.figures, ws.levels),
-                        limit=20)
-        listing = fragment("postmortems_results.html.j2", "/postmortems", listing=seen.listing, snippets={}, q="")
+        def fragment(template: str, here: str, **ctx: Any) -> str:
+            tpl = env.get_template(template)
+            context = tpl.new_context({"user": READER, "csrf": "", "request_path": here, "today": today, **ctx})
+            return "".join(tpl.blocks["main"](context)) if "main" in tpl.blocks else tpl.render(context.get_all())
+
+        chart = charts.home_chart(seen.home.figures, ws.levels)
+        items = [a.to_dict(today) | {"file_id": a.file_id} for a in seen.items]
         pages: dict[str, _Page] = {
-            self._uri("index.md"): _Page(self.config.title, True, lambda link: home(link) + "<h2>Every postmortem</h2>"
-                                         + listing(link)),
-            self._uri("actions.md"): _Page("Action items", True, lambda link: "<h1>Action items</h1>" + fragment(
-                "actions_results.html.j2", "/actions", total=len(seen.items),
-                items=[a.to_dict(today) | {"file_id": a.file_id} for a in seen.items])(link)),
+            self._uri("index.md"): _Page(self.config.title, True, lambda here: (
+                fragment("home.html.j2", here, home=seen.home, chart=chart, limit=20) + "<h2>Every postmortem</h2>"
+                + fragment("postmortems_results.html.j2", here, listing=seen.listing, snippets={}, q=""))),
+            self._uri("actions.md"): _Page("Action items", True, lambda here: "<h1>Action items</h1>" + fragment(
+                "actions_results.html.j2", here, total=len(items), items=items)),
         }
         by_file = {(ws.root / r.path).resolve(): uri_of[r.id] for r in seen.records}
 
         def postmortem(record) -> _Page:
-            doc = ws.document(viewer, record.id, today)
-            here = (ws.root / record.path).resolve().parent
-            return _Page(doc.pm.title or record.id, False, lambda link: _md_links(
-                to_html(strip_front_matter(doc.text)), here, by_file, self.docs, link))
+            folder = (ws.root / record.path).resolve().parent
+            body = to_html(strip_front_matter(ws.text(viewer, record.id)))
+            return _Page(record.title or record.id, False, lambda here: _md_links(
+                body, folder, by_file, self.docs, lambda uri: self._link(here, uri)))
 
         for r in seen.records:
             pages[uri_of[r.id]] = postmortem(r)
-        charts.use_cache(_private(ws.root) / "charts")
 
-        def review(month: str) -> Callable[[Callable[[str], str]], str]:
+        def review(month: str) -> _Page:
             data = ws.review(viewer, month, today)
-            return lambda link: report.html_body(
-                data, ws.levels, lambda ref: link(uri_of[ref["id"]]) if ref.get("id") in uri_of else None)
+            return _Page(f"Review {month}", False, lambda here: report.html_body(
+                data, ws.levels, lambda ref: self._link(here, uri_of[ref["id"]]) if ref.get("id") in uri_of else None))
 
         for month in month_list:
-            pages[self._uri(f"reviews/{month}.md")] = _Page(f"Review {month}", False, review(month))
-        pages[self._uri("reviews.md")] = _Page("Monthly reviews", True, lambda link: (
+            pages[self._uri(f"reviews/{month}.md")] = review(month)
+        pages[self._uri("reviews.md")] = _Page("Monthly reviews", True, lambda here: (
             "<h1>Monthly reviews</h1><ul>" + "".join(
-                f'<li><a href="{link(self._uri(f"reviews/{m}.md"))}">{m}</a>'
+                f'<li><a href="{self._link(here, self._uri(f"reviews/{m}.md"))}">{m}</a>'
                 + (" (the month that ended last)" if m == default else "") + "</li>" for m in month_list)
             + "</ul>"))
         return pages
@@ -237,17 +237,12 @@ def _md_links(body: str, here: Path, pages: dict[Path, str], docs: Path, link: C
             return m.group(0)
         target = (here / path).resolve()
         uri = pages.get(target)
-        if uri is None and docs in target.parents and target not in pages:
+        if uri is None and docs in target.parents:
             uri = target.relative_to(docs).as_posix()
         return f'href="{html.escape(link(uri) + hash_ + fragment)}"' if uri else m.group(0)
 
     return _HREF.sub(to, body)
 
-
-def _private(root: Path) -> Path:
-    from ._io import private_dir
-
-    return private_dir(root / ".hindsight")
 
 
 def _mentions(nav: Any, prefix: str) -> bool:

@@ -8,10 +8,9 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
-from ..localserver import running
+from ..localserver import JsonHandler, running
 from .conftest import EXPORTS
 
 TOKENS = {"pagerduty": "Token token=pd-secret", "opsgenie": "GenieKey og-secret", "incidentio": "Bearer io-secret",
@@ -39,21 +38,8 @@ def _page(items: list, start: int, size: int) -> tuple[list, bool]:
     return items[start:start + size], start + size < len(items)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     script: Script
-
-    def log_message(self, *args) -> None:  # keep the test output clean
-        pass
-
-    def _send(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         parts = urlsplit(self.path)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
-from ..localserver import running
+from ..localserver import JsonHandler, running
 
 PAGE = 2  # the most items a page holds here, whatever is asked: pagination is always exercised
 
@@ -36,22 +36,8 @@ class State:
                 and not p.startswith("/rest/api/3/search")]
 
 
-class _Base(BaseHTTPRequestHandler):
+class _Base(JsonHandler):
     state: State
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def _send(self, status: int, body: object = None, headers: dict[str, str] | None = None) -> None:
-        data = b"" if body is None else json.dumps(body).encode()
-        self.send_response(status)
-        if body is not None:
-            self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
 
     def _body(self) -> dict | None:
         n = int(self.headers.get("Content-Length") or 0)

@@ -132,15 +132,15 @@ def share(file: Path, audience: str, fmt: str | None, webhook: str | None, link:
         lib.post(webhook, shared.slack)
         click.echo(f"hindsight: posted the company summary of {_display(file)} to Slack", err=True)
     if fmt == "pdf":
-        _print_pdf(shared.text, output)
+        _print_pdf(shared.text, output, ws.config.get("browser"))
     elif output is not None or not webhook:
         _emit(shared.text, output)
 
 
-def _print_pdf(html: str, output: Path) -> None:
+def _print_pdf(html: str, output: Path, browser: str) -> None:
     from ..pdf import print_pdf
 
-    print_pdf(html, output, browser=_config().get("browser"))
+    print_pdf(html, output, browser=browser)
     click.echo(f"hindsight: wrote {_display(output)}", err=True)
 
 
@@ -183,7 +183,7 @@ def review(month_arg: str | None, month: str | None, today, fmt: str, output: Pa
     else:
         out = report.markdown(data, ws.file_link)
     if fmt == "pdf":
-        _print_pdf(out, output)
+        _print_pdf(out, output, ws.config.get("browser"))
     else:
         _emit(out, output)
     if _unreadable(ws.errors()):

@@ -114,21 +114,21 @@ class Client(Api):
                 # The next page's path and query, asked of the same host: the key never goes elsewhere.
                 parts = urlsplit(nxt)
                 path, query = parts.path or path, dict(parse_qsl(parts.query))
-            elif style == "cursor":
-                meta = page.get("response_metadata") if isinstance(page.get("response_metadata"), dict) else {}
-                cursor = meta.get("next_cursor")
-                if not cursor or str(cursor) in seen:
-                    return out
-                seen.add(str(cursor))
-                query["cursor"] = str(cursor)
             else:
-                meta = page.get("pagination_meta") if isinstance(page.get("pagination_meta"), dict) else {}
-                after = meta.get("after")
-                if not after or str(after) in seen:
+                # A token the page gives, sent back as a parameter: (where it is, its name, the parameter).
+                holder, field, param = _TOKENS[style]
+                meta = page.get(holder) if isinstance(page.get(holder), dict) else {}
+                value = meta.get(field)
+                if not value or str(value) in seen:
                     return out
-                seen.add(str(after))
-                query["after"] = str(after)
+                seen.add(str(value))
+                query[param] = str(value)
         raise RemoteError(f"{self.name} gave more than {MAX_PAGES} pages of {path}; import a shorter window")
+
+
+#: Pagination by a token: Slack's `response_metadata.next_cursor` (sent back as `cursor`), incident.io's
+#: `pagination_meta.after` (sent back as `after`).
+_TOKENS = {"cursor": ("response_metadata", "next_cursor", "cursor"), "after": ("pagination_meta", "after", "after")}
 
 
 def token(fmt: str, environ: dict[str, str] | None = None) -> str:

@@ -23,16 +23,21 @@ def use_cache(folder: Path | None) -> None:
     _FOLDER[:] = [folder] if folder is not None else []
 
 
+@functools.cache
+def _versions() -> tuple[str, str]:
+    """What a drawn chart depends on besides its figures (asked of the installed packages once)."""
+    from importlib.metadata import version
+
+    return version("hindsight"), version("matplotlib")
+
+
 def _kept(draw: Callable[..., str]) -> Callable[..., str]:
     """A chart drawn once for the same figures."""
     memo: dict[str, str] = {}
 
     @functools.wraps(draw)
     def chart(*args):
-        from importlib.metadata import version
-
-        key = hashlib.sha256(json.dumps([draw.__name__, version("hindsight"), version("matplotlib"), args],
-                                        default=str).encode()).hexdigest()[:32]
+        key = hashlib.sha256(json.dumps([draw.__name__, *_versions(), args], default=str).encode()).hexdigest()[:32]
         if key in memo:
             return memo[key]
         file = _FOLDER[0] / f"{key}.svg" if _FOLDER else None

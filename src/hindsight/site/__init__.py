@@ -85,6 +85,13 @@ def gather(ws: Workspace, viewer: Viewer, today: dt.date) -> Gathered:
                     ws.actions(viewer, ActionQuery(), today))
 
 
+def keep_charts(ws: Workspace) -> None:
+    """Keep the charts drawn for this project in its `.hindsight/charts/`, so a rebuild draws none again."""
+    from ..review import charts
+
+    charts.use_cache(private_dir(ws.root / ".hindsight") / "charts")
+
+
 def months(records: list[Record], today: dt.date) -> list[str]:
     """The months a published site has a review of, newest first: every month with a postmortem, and the
     month the review opens with (the one that ended last)."""
@@ -137,6 +144,7 @@ def build(ws: Workspace, out: Path, *, viewer: Viewer, today: dt.date, audience:
         html = env.get_template(template).render(user=READER, csrf="", request_path=path, today=today, **ctx)
         pages[site_file(path)] = html.encode("utf-8")
 
+    keep_charts(ws)
     seen = gather(ws, viewer, today)
     records = seen.records
     render("home.html.j2", "/", home=seen.home, chart=charts.home_chart(seen.home.figures, ws.levels),
@@ -168,12 +176,12 @@ def build(ws: Workspace, out: Path, *, viewer: Viewer, today: dt.date, audience:
         render("postmortem.html.j2", path, doc=doc, pm=doc.pm, body=body, findings=findings,
                actions=ws.actions(viewer, ActionQuery(file=doc.id), today), audiences=())
 
-    charts.use_cache(private_dir(ws.root / ".hindsight") / "charts")
     shown = months(records, today)
     for month in shown:
         data = ws.review(viewer, month, today)
-        body = report.html_body(data, ws.levels, lambda ref: relative("review/x.html", f"/postmortems/{ref['id']}")
-                                if ref.get("id") else None)
+        here = site_file(f"/review/{month}")  # /review (review/index.html) is in the same folder
+        body = report.html_body(data, ws.levels, lambda ref, here=here: relative(
+            here, f"/postmortems/{ref['id']}") if ref.get("id") else None)
         for path in (f"/review/{month}", *(["/review"] if month == review_lib.default_month(today) else [])):
             render("review.html.j2", path, month=month, body=body, months=shown)
 
@@ -276,4 +284,4 @@ def _write(out: Path, pages: dict[str, bytes], old: dict[str, Any], built: Built
                 raise WriteError(f"cannot remove {name} ({e.strerror})", path=out) from None
 
 
-__all__ = ["AUDIENCES", "Built", "Gathered", "build", "gather", "months"]
+__all__ = ["AUDIENCES", "Built", "Gathered", "build", "gather", "keep_charts", "months"]

@@ -12,6 +12,7 @@
   var MAX_TERMS = 16; // as the portal: words past it are not searched for
   // What Python's str.split() splits at (JavaScript's \s differs: U+FEFF, U+001C-U+001F, U+0085).
   var SPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+  var UTF8 = new TextEncoder();
   var data = window.HINDSIGHT_SEARCH || null;
   var table = window.HINDSIGHT_TOKENS || null;
   var index = null;
@@ -64,7 +65,7 @@
     if (Object.prototype.hasOwnProperty.call(data.forms, token)) {
       return data.forms[token];
     }
-    var bytes = new TextEncoder().encode(token).length;
+    var bytes = UTF8.encode(token).length;
     return bytes < 3 || bytes > 64 ? token : window.porterStemmer(token);
   }
 

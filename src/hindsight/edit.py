@@ -183,6 +183,34 @@ def _reads_back(before: Postmortem, after: Postmortem, item_id: str, **wanted: s
                          "written. Edit the file by hand")
 
 
+def _item_values(pm: Postmortem, item_id: str) -> dict[str, object]:
+    item = _item(pm, item_id)
+    return {"status": item.status, "owner": item.owner, "due": item.due, "ticket": item.ticket}
+
+
+def still_to_change(base: Postmortem, now: Postmortem, item_id: str, *, status: str | None = None,
+                    owner: str | None = None, due: dt.date | None = None,
+                    ticket: str | None = None) -> dict[str, object]:
+    """The fields of an edit made on `base` that still change something, to be applied to `now`.
+
+    An edit sets the cells its person changed from what they read; a field given with the value it had
+    in `base` changes nothing and is left out (so another person's change to that cell stands). A cell
+    the edit changes that is no longer what the person read was changed by someone else meanwhile:
+    `ConflictError`, naming it with its value now, and nothing is to be written.
+    """
+    wanted = {"status": normalise_status(status) if status is not None else None,
+              "owner": owner.strip() if owner is not None else None, "due": due,
+              "ticket": ticket.strip() if ticket is not None else None}
+    was, is_now = _item_values(base, item_id), _item_values(now, item_id)
+    changing = {f: v for f, v in wanted.items() if v is not None and v != was[f]}
+    moved = [f for f in changing if is_now[f] != was[f]]
+    if moved:
+        now_values = ", ".join(f"{f} is now {is_now[f] or '(empty)'}" for f in moved)
+        raise ConflictError(f"{item_id}: {now_values}, changed since you read it; nothing was written. Reload "
+                            "it and try again", path=now.path)
+    return changing
+
+
 def read_for_edit(path: Path, expected_version: str | None, shown: str) -> tuple[bytes, str]:
     data = read_bytes(path, shown=shown)
     if expected_version is not None and version(data) != expected_version:

@@ -85,3 +85,128 @@ def commit_paths(paths: list[Path], author: Author | None, message: str) -> bool
         raise WriteError(f"git did not commit the change ({why[-1] if why else 'no reason given'})",
                          path=names[0] if len(names) == 1 else ", ".join(names))
     return True
+
+
+#: What a fetch or a push over SSH or HTTPS needs from the server's environment (and nothing else of it).
+_REMOTE_ENV = ("SSH_AUTH_SOCK", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_CONFIG_GLOBAL",
+               "XDG_CONFIG_HOME", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy")
+
+
+class Clone:
+    """The git work tree a portal replica serves from, and the upstream branch it pulls and pushes.
+
+    The upstream is the remote branch the checked-out branch tracks (`git branch -u`). A replica's
+    clone is its own: the portal keeps it equal to the upstream, with no commit of its own left
+    unpushed, so every change to it is either already upstream or about to be pushed.
+    """
+
+    def __init__(self, top: Path, remote: str, branch: str):
+        self.top = top
+        self.remote = remote
+        self.branch = branch
+        self._anchor = top / ".git"
+
+    @classmethod
+    def of(cls, folder: Path) -> Clone:
+        """The clone holding `folder`; `ConfigError` when it is not in one or its branch tracks nothing."""
+        from .errors import ConfigError
+
+        top = work_tree(folder / "x")
+        if top is None:
+            raise ConfigError(f"{folder} is not in a git work tree; --push serves from a clone of the "
+                              "postmortems' repository (git clone URL)")
+        r = _git(top / ".git", "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+        remote, _, branch = r.stdout.strip().partition("/")
+        if r.returncode != 0 or not branch:
+            raise ConfigError(f"the branch checked out in {top} tracks no remote branch; set one with "
+                              "`git branch -u origin/main`")
+        return cls(top, remote, branch)
+
+    def _run(self, *args: str, remote: bool = False) -> subprocess.CompletedProcess:
+        import os
+
+        env = {k: os.environ[k] for k in _REMOTE_ENV if remote and k in os.environ}
+        return _git(self._anchor, *args, env={"GIT_TERMINAL_PROMPT": "0", **env})
+
+    def _check(self, r: subprocess.CompletedProcess, doing: str) -> str:
+        from .errors import RemoteError
+
+        if r.returncode != 0:
+            why = (r.stderr or r.stdout).strip().splitlines()
+            raise RemoteError(f"git could not {doing} ({why[-1] if why else 'no reason given'})",
+                              path=f"{self.remote}/{self.branch}")
+        return r.stdout.strip()
+
+    def head(self) -> str:
+        return self._check(self._run("rev-parse", "HEAD"), "read HEAD")
+
+    def fetch(self) -> str:
+        """Fetch the upstream branch; the commit it points to."""
+        self._check(self._run("fetch", "-q", self.remote, self.branch, remote=True), f"fetch from {self.remote}")
+        return self._check(self._run("rev-parse", "FETCH_HEAD"), "read what was fetched")
+
+    def push(self) -> bool:
+        """Push HEAD to the upstream branch: True when it landed, False when the upstream moved on
+        (rejected as not a fast-forward); `RemoteError` for anything else, nothing pushed."""
+        r = self._run("push", "-q", "--porcelain", self.remote, f"HEAD:refs/heads/{self.branch}", remote=True)
+        if r.returncode == 0:
+            return True
+        if "[rejected]" in r.stdout or "non-fast-forward" in r.stderr or "fetch first" in r.stderr:
+            return False
+        self._check(r, f"push to {self.remote}")
+        return False
+
+    def reset(self, commit: str) -> None:
+        """Make the work tree exactly `commit` (the upstream's, or HEAD as it was before a failed edit)."""
+        self._check(self._run("reset", "-q", "--hard", commit), "reset the clone")
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        return self._run("merge-base", "--is-ancestor", older, newer).returncode == 0
+
+    def pull(self) -> str | None:
+        """Bring the upstream's commits in; the new HEAD when anything changed, else None.
+
+        Local commits the upstream lacks (a replica stopped between its commit and its push) are pushed
+        when they follow on from the upstream; when the two have diverged, they are kept on a branch
+        `hindsight/unpushed-<commit>` for a person to look at, and the clone takes the upstream's.
+        """
+        upstream = self.fetch()
+        head = self.head()
+        if head == upstream:
+            return None
+        if self.is_ancestor(head, upstream):
+            self._check(self._run("merge", "-q", "--ff-only", upstream), "fast-forward to the upstream")
+            return upstream
+        if self.is_ancestor(upstream, head):
+            if self.push():
+                return None
+            return self.pull()
+        self._check(self._run("branch", "-f", f"hindsight/unpushed-{head[:12]}", head), "keep unpushed commits")
+        self.reset(upstream)
+        return upstream
+
+    def versions(self, path: Path, depth: int = 50) -> dict[str, bytes]:
+        """The file's contents in the last `depth` commits that changed it, by `edit.version`: to find
+        what a person read when the version they sent is not the file's now."""
+        from .edit import version
+
+        name = str(path.resolve().relative_to(self.top.resolve()))
+        commits = self._run("log", f"-{depth}", "--format=%H", "--", name).stdout.split()
+        if not commits:
+            return {}
+        r = subprocess.run(["git", "-C", str(self.top), "cat-file", "--batch"], capture_output=True,
+                           input="".join(f"{c}:{name}\n" for c in commits).encode(),
+                           env={"PATH": _PATH, "HOME": str(Path.home())})
+        out: dict[str, bytes] = {}
+        data, pos = r.stdout, 0
+        while pos < len(data):
+            end = data.index(b"\n", pos)
+            header = data[pos:end].split()
+            pos = end + 1
+            if len(header) < 3 or header[1] != b"blob":
+                continue
+            size = int(header[2])
+            blob = data[pos:pos + size]
+            pos += size + 1
+            out.setdefault(version(blob), blob)
+        return out

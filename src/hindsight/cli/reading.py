@@ -200,19 +200,29 @@ def review(month_arg: str | None, month: str | None, today, fmt: str, output: Pa
 @click.option("--trusted-proxy", "proxies", multiple=True, help="Address or network of the SSO proxy (repeatable).")
 @click.option("--today", callback=_date, help="Serve as of this date, YYYY-MM-DD (default: the real today; for "
                                               "demos of old postmortems).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Serve from this many processes, sharing one index (one per core is a good start).")
+@click.option("--push", is_flag=True, help="A replica of a shared repository: commit each edit and push it to the "
+                                           "clone's upstream branch (refused, 409, when its cells changed there).")
+@click.option("--pull-interval", type=click.FloatRange(0), default=0, show_default=True,
+              help="With --push, pull the upstream every this many seconds (0: only on the git host's webhook, "
+                   "POST /api/hooks/git, signed with HINDSIGHT_HOOK_SECRET).")
 @_errors
 def serve(directory: Path | None, host: str, port: int, auth_mode: str, allow_edits: bool,
-          proxies: tuple[str, ...], today) -> None:
+          proxies: tuple[str, ...], today, workers: int, push: bool, pull_interval: float) -> None:
     """Serve the portal: postmortems, search, action items, the monthly review, a JSON API.
 
-    Example: hindsight serve --auth header --trusted-proxy 10.0.0.5 --host 0.0.0.0
+    Example: hindsight serve --auth header --trusted-proxy 10.0.0.5 --host 0.0.0.0 --workers 2
     """
     import ipaddress
+    import json
+    import os
     import time
 
     import uvicorn
 
     from ..web import create_app, server_config
+    from ..web.app import HOOK_SECRET_ENV, SERVER_OPTIONS, SETTINGS_ENV
     from ..web.auth import AuthSettings
 
     config = _config()
@@ -228,12 +238,27 @@ def serve(directory: Path | None, host: str, port: int, auth_mode: str, allow_ed
     if auth_mode == "header" and not trusted:
         raise InputError("--auth header needs the proxy's address: --trusted-proxy ADDRESS (or trusted_proxies "
                              "in configuration)")
+    if pull_interval and not push:
+        raise InputError("--pull-interval is for a replica: give --push as well")
     auth = AuthSettings(auth_mode, allow_edits, trusted, config.get("roles"))
+    secret = os.environ.get(HOOK_SECRET_ENV) or None
     t0 = time.perf_counter()
-    app = create_app(config, auth=auth, folder=directory.resolve() if directory else None, today=today)
-    click.echo(f"hindsight: index ready in {time.perf_counter() - t0:.1f} s; serving "
-               f"http://{host}:{port}/", err=True)
-    uvicorn.Server(server_config(app, host, port)).run()
+    # Built here, once, before any worker starts: the workers open it ready, and none waits for another.
+    app = create_app(config, auth=auth, folder=directory.resolve() if directory else None, today=today, push=push,
+                     pull_interval=pull_interval if workers == 1 else 0, hook_secret=secret)
+    click.echo(f"hindsight: index ready in {time.perf_counter() - t0:.1f} s; serving http://{host}:{port}/"
+               f"{f' from {workers} processes' if workers > 1 else ''}", err=True)
+    if workers == 1:
+        uvicorn.Server(server_config(app, host, port)).run()
+        return
+    del app
+    os.environ[SETTINGS_ENV] = json.dumps({
+        "root": str(config.root), "folder": str(directory.resolve()) if directory else None, "auth": auth_mode,
+        "allow_edits": allow_edits, "trusted": trusted, "today": today.isoformat() if today else None,
+        "push": push, "pull_interval": pull_interval})
+    # uvicorn's own supervisor, as `uvicorn --workers N` runs it: it restarts a worker that dies.
+    uvicorn.run("hindsight.web.app:from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", **SERVER_OPTIONS)
 
 
 @main.command()

@@ -2,10 +2,19 @@
 
 `.hindsight/index.sqlite` (WAL mode). It is only ever a copy: built from the
 files when missing or made by another version of Hindsight or another
-configuration, refreshed when a file's size or modification time changes
-(checked at most every `refresh_seconds`, or by a background watcher), and
-safe to delete at any time. The records are also kept in memory, so a request
-reads no row it does not show: SQLite answers only the searches.
+configuration, refreshed when a file's size or modification time changes,
+and safe to delete at any time.
+
+Several processes may share one index (`hindsight serve --workers N`). Each
+change to it is one transaction that stamps the rows it writes with the next
+`generation`; a process keeps the records of one generation in memory (so a
+request reads no row it does not show: SQLite answers only the searches) and
+catches up by reading the rows stamped after it. A reader never sees a half-
+written change. Scanning the folder is the leader's job: the one process
+holding `index.sqlite.lock` scans on its timer, the others only catch up, and
+when the leader ends another takes the lock. Any process may still scan on
+demand (after its own edit); two scans at once are harmless, since each
+writes a file's row only if the row still has the old size and time.
 """
 
 from __future__ import annotations
@@ -21,17 +30,21 @@ from typing import TYPE_CHECKING
 
 from .. import corpus
 from .._io import private_dir
+from ..locks import ProcessLock
 from ..records import RECORD_VERSION, Record
 from . import unique
 
 if TYPE_CHECKING:
     from ..records import Reader
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
--- `file` is the absolute path on this machine; the record holds the path as the shells show it.
-CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, record TEXT);
+-- `file` is the absolute path on this machine (the record holds the path as the shells show it).
+-- `gen` is the generation of the change that wrote the row.
+CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, record TEXT,
+                                  gen INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS files_gen ON files (gen);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(title, body, tokenize='porter unicode61');
 """
 #: At most this many words in one search: each is a term FTS5 must intersect.
@@ -53,35 +66,46 @@ class SqliteStore:
         self.db_path = db_path
         self.refresh_seconds = refresh_seconds
         self.jobs = jobs
-        self.generation = 0
+        # What this process holds, swapped whole: (generation, records by absolute path, docs rowid -> path).
+        self._state: tuple[int, dict[str, Record], dict[int, str]] = (0, {}, {})
         self._local = threading.local()
         self._lock = threading.Lock()
         self._checked: float | None = None
-        self._records: dict[str, Record] = {}  # by absolute file path
-        self._rowids: dict[int, str] = {}  # docs rowid -> absolute file path
         # generation, records, id -> rowid, rowid -> id
         self._listed: tuple[int, list[Record], dict[str, int], dict[int, str]] | None = None
         self._words: dict[tuple[int, str], frozenset[str]] = {}  # (generation, word) -> ids, for searches
         self._lock_words = threading.Lock()
+        self._lock_state = threading.Lock()
         private_dir(db_path.parent)
+        self._leader = ProcessLock(db_path.with_name(db_path.name + ".lock"))
+        self._leading = False
         fingerprint = hashlib.sha256(json.dumps([RECORD_VERSION, reader.themes_extra, str(folder),
                                                  str(reader.history_before or "")]).encode()).hexdigest()
-        with self._connect() as db:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")  # two processes starting at once: one makes the schema, one finds it
+        try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             found = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone() \
                 if version == SCHEMA_VERSION else None
             if version != SCHEMA_VERSION or found is None or found[0] != fingerprint:
-                db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS actions; "
-                                 "DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS meta;")
-                db.executescript(SCHEMA)
+                for table in ("files", "actions", "docs", "meta"):
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
                 db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+                db.execute("INSERT INTO meta VALUES ('generation', '0')")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            for rowid, file, data in db.execute("SELECT rowid, file, record FROM files"):
-                self._records[file] = Record.from_store(json.loads(data))
-                self._rowids[rowid] = file
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._catch_up()
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.db_path, timeout=30, check_same_thread=False)
+        # Transactions are begun and ended here, explicitly (isolation_level None): a change must hold
+        # the write lock from its first read (BEGIN IMMEDIATE), and a catch-up must read one snapshot.
+        db = sqlite3.connect(self.db_path, timeout=30, check_same_thread=False, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         return db
@@ -93,9 +117,25 @@ class SqliteStore:
             db = self._local.db = self._connect()
         return db
 
+    @property
+    def generation(self) -> int:
+        """The generation of the index whose records this process holds (the index's, once caught up)."""
+        return self._state[0]
+
+    @property
+    def leading(self) -> bool:
+        """Whether this process scans the folder on its timer (it holds the leader's lock, or just took it)."""
+        if not self._leading:
+            self._leading = self._leader.acquire(blocking=False)
+        return self._leading
+
     # -- keeping it a faithful copy ------------------------------------------------------------------
     def refresh(self, *, force: bool = False) -> dict[str, int]:
-        """Bring the index up to date with the files; at most every `refresh_seconds` unless forced."""
+        """Bring the index up to date with the files and this process up to date with the index.
+
+        At most every `refresh_seconds` unless forced. Forced, or in the leading process, the folder is
+        scanned; otherwise only what other processes wrote to the index is read.
+        """
         nothing = {"added": 0, "updated": 0, "removed": 0}
         if not force and self._checked is not None and time.monotonic() - self._checked < self.refresh_seconds:
             return nothing
@@ -103,56 +143,90 @@ class SqliteStore:
             if not force and self._checked is not None and \
                     time.monotonic() - self._checked < self.refresh_seconds:
                 return nothing
-            stats = self._sync()
+            stats = self._sync() if force or self.leading else nothing
+            self._catch_up()
             self._checked = time.monotonic()
         return stats
 
     def _sync(self) -> dict[str, int]:
+        """Write what changed on disk into the index, as one change."""
         on_disk: dict[str, tuple[Path, os.stat_result]] = {}
         for p in corpus.find(self.folder) if self.folder.is_dir() else []:
             try:
                 on_disk[str(p.resolve())] = (p, p.stat())
             except OSError:
                 continue
-        known = self._records
-        changed = [key for key, (p, st) in on_disk.items()
-                   if key not in known or known[key].mtime_ns != st.st_mtime_ns or known[key].size != st.st_size]
+        db = self.db
+        known = {file: (mtime, size) for file, mtime, size in db.execute("SELECT file, mtime_ns, size FROM files")}
+        changed = [key for key, (p, st) in on_disk.items() if known.get(key) != (st.st_mtime_ns, st.st_size)]
         removed = [key for key in known if key not in on_disk]
+        if not changed and not removed:
+            return {"added": 0, "updated": 0, "removed": 0}
+        # Files are read before the write lock is taken: a long first build never blocks another process.
         loaded = corpus.map_files([on_disk[k][0] for k in changed], self.reader.read, jobs=self.jobs) \
             if changed else []
-        records = dict(self._records)
-        rowids = dict(self._rowids)
-        db = self.db
-        with db:
+        written = 0
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            gen = int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]) + 1
             for key in removed:
-                self._delete(db, key, rowids)
-                records.pop(key, None)
+                written += self._delete(db, key)
             for key, item in zip(changed, loaded):
                 record, text = item.value if item.value is not None else (
                     self.reader.unreadable(item.path, item.error or ""), "")
-                self._delete(db, key, rowids)
-                cur = db.execute("INSERT INTO files (file, mtime_ns, size, record) VALUES (?, ?, ?, ?)",
+                row = db.execute("SELECT mtime_ns, size FROM files WHERE file = ?", (key,)).fetchone()
+                if row is not None and tuple(row) == (record.mtime_ns, record.size):
+                    continue  # another process wrote this version of the file already
+                self._delete(db, key)
+                cur = db.execute("INSERT INTO files (file, mtime_ns, size, record, gen) VALUES (?, ?, ?, ?, ?)",
                                  (key, record.mtime_ns, record.size,
-                                  json.dumps(record.to_store(), ensure_ascii=False)))
+                                  json.dumps(record.to_store(), ensure_ascii=False), gen))
                 if record.error is None:
                     # The text shares the file row's rowid: deleting it later is a key lookup.
                     db.execute("INSERT INTO docs (rowid, title, body) VALUES (?, ?, ?)",
                                (cur.lastrowid, record.title or "", text))
-                rowids[cur.lastrowid] = key
-                records[key] = record
-        if changed or removed:
-            self._records, self._rowids = records, rowids
-            self.generation += 1
+                written += 1
+            if written:
+                db.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(gen),))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
         return {"added": sum(1 for k in changed if k not in known), "updated": sum(1 for k in changed if k in known),
                 "removed": len(removed)}
 
     @staticmethod
-    def _delete(db: sqlite3.Connection, file: str, rowids: dict[int, str]) -> None:
+    def _delete(db: sqlite3.Connection, file: str) -> int:
         row = db.execute("SELECT rowid FROM files WHERE file = ?", (file,)).fetchone()
-        if row is not None:
-            db.execute("DELETE FROM docs WHERE rowid = ?", (row[0],))
-            db.execute("DELETE FROM files WHERE rowid = ?", (row[0],))
-            rowids.pop(row[0], None)
+        if row is None:
+            return 0
+        db.execute("DELETE FROM docs WHERE rowid = ?", (row[0],))
+        db.execute("DELETE FROM files WHERE rowid = ?", (row[0],))
+        return 1
+
+    def _catch_up(self) -> None:
+        """Hold the records of the index's newest generation: read only the rows written since ours."""
+        db = self.db
+        if int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]) == self.generation:
+            return
+        db.execute("BEGIN")  # one snapshot: the rows and the generation they add up to
+        try:
+            gen = int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+            rebuilt = gen < self.generation  # the index was made again from nothing: read it all
+            fresh = db.execute("SELECT rowid, file, record FROM files WHERE gen > ?",
+                               (-1 if rebuilt else self.generation,)).fetchall()
+            present = dict(db.execute("SELECT rowid, file FROM files").fetchall())
+        finally:
+            db.execute("COMMIT")
+        files = set(present.values())
+        with self._lock_state:
+            if gen <= self.generation and not rebuilt:
+                return  # another thread of this process caught up as far or further meanwhile
+            records = {} if rebuilt else {file: r for file, r in self._state[1].items() if file in files}
+            for _, file, data in fresh:
+                records[file] = Record.from_store(json.loads(data))
+            # Swapped whole: a request holds the old records or the new ones, never a mixture.
+            self._state = (gen, records, present)
 
     def watch(self, interval: float) -> threading.Thread:
         """Refresh in the background every `interval` seconds, so no request waits for a folder scan."""
@@ -160,7 +234,7 @@ class SqliteStore:
             while True:
                 time.sleep(interval)
                 try:
-                    self.refresh(force=True)
+                    self._tick()
                 except Exception:  # noqa: BLE001 - a failed scan is retried at the next tick
                     continue
 
@@ -168,19 +242,30 @@ class SqliteStore:
         t.start()
         return t
 
+    def _tick(self) -> None:
+        with self._lock:
+            if self.leading:
+                self._sync()
+            self._catch_up()
+            self._checked = time.monotonic()
+
     # -- reading -------------------------------------------------------------------------------------
     def records(self) -> list[Record]:
         if self._checked is None:
             self.refresh(force=True)
+        else:
+            # What another process wrote is seen at once (one indexed read when nothing changed), so a
+            # person who edits through one worker reads the edit back through any other.
+            self._catch_up()
         return self._listing()[1]
 
     def _listing(self) -> tuple[int, list[Record], dict[str, int], dict[int, str]]:
         listed = self._listed
-        if listed is None or listed[0] != self.generation:
-            records, rowids = self._records, self._rowids
+        generation, records, rowids = self._state
+        if listed is None or listed[0] != generation:
             by_path = {p: i for i, p in rowids.items()}
             of_id = {r.id: by_path[p] for p, r in records.items() if p in by_path}
-            listed = (self.generation, unique(list(records.values())), of_id, {i: k for k, i in of_id.items()})
+            listed = (generation, unique(list(records.values())), of_id, {i: k for k, i in of_id.items()})
             self._listed = listed
         return listed
 
@@ -229,5 +314,7 @@ class SqliteStore:
         for rowid, snip in self.db.execute(
                 "SELECT rowid, snippet(docs, 1, char(2), char(3), '…', 12) FROM docs WHERE docs MATCH ? "
                 f"AND rowid IN ({', '.join('?' * len(rowids))})", [terms, *rowids]):
-            out[self._records[self._rowids[rowid]].id] = snip
+            record = self._state[1].get(self._state[2].get(rowid, ""))
+            if record is not None:  # a row written after this process's generation is not shown yet
+                out[record.id] = snip
         return out

@@ -34,6 +34,26 @@ def health(request: Request) -> dict[str, Any]:
     return {"status": "ok", "postmortems": len(ws.records(user_of(request).viewer))}
 
 
+@router.post("/hooks/git", include_in_schema=True)
+async def git_hook(request: Request) -> dict[str, Any]:
+    """The git host's push webhook: pull the shared repository now, so this replica shows a new commit at
+    once. Signed with the portal's secret (`HINDSIGHT_HOOK_SECRET`) as GitHub or Gitea sign (an HMAC-SHA256
+    of the body), or carrying it as GitLab does (`X-Gitlab-Token`) or as `Authorization: Bearer`."""
+    from starlette.concurrency import run_in_threadpool
+
+    from ..errors import NotFoundError, RefusedError
+    from .security import hook_signed
+
+    portal = portal_of(request)
+    if portal.hook_secret is None:
+        raise NotFoundError("no webhook here: start the portal with --push and HINDSIGHT_HOOK_SECRET set")
+    body = await request.body()
+    if not hook_signed(portal.hook_secret, request.headers, body):
+        raise RefusedError("the webhook's signature is missing or wrong; set the same secret on the git host")
+    pulled = await run_in_threadpool(portal.writer.pull)
+    return {"pulled": pulled, "generation": portal.workspace.store.generation}
+
+
 @router.get("/postmortems")
 def postmortems(request: Request, q: str | None = None, severity: str | None = None, status: str | None = None,
                 since: dt.date | None = None, until: dt.date | None = None, tag: str | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -37,6 +38,10 @@ STATIC = {"htmx.min.js": "text/javascript", "portal.css": "text/css"}
 NOT_FOUND = "no such postmortem or action item"
 
 
+#: How uvicorn serves the portal, whatever the number of processes (see `server_config`).
+SERVER_OPTIONS: dict[str, Any] = {"proxy_headers": False, "forwarded_allow_ips": "", "server_header": False}
+
+
 def server_config(app: FastAPI, host: str, port: int, *, log_level: str = "warning"):
     """How the portal is served (by `hindsight serve`, and by the tests): uvicorn, with the server's own
     reading of `X-Forwarded-For` switched off. The portal alone decides whom to trust, from the address
@@ -44,8 +49,7 @@ def server_config(app: FastAPI, host: str, port: int, *, log_level: str = "warni
     client can send would let anyone claim to be the proxy."""
     import uvicorn
 
-    return uvicorn.Config(app, host=host, port=port, log_level=log_level, proxy_headers=False,
-                          forwarded_allow_ips="", server_header=False)
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level, **SERVER_OPTIONS)
 
 
 def status_of(error: HindsightError) -> int:
@@ -53,16 +57,29 @@ def status_of(error: HindsightError) -> int:
 
 
 def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path | None = None,
-               refresh_seconds: float = 2.0, today: dt.date | None = None) -> FastAPI:
-    """The portal as an ASGI application (serve it with uvicorn, or test it with httpx)."""
+               refresh_seconds: float = 2.0, today: dt.date | None = None, push: bool = False,
+               pull_interval: float = 0, hook_secret: str | None = None) -> FastAPI:
+    """The portal as an ASGI application (serve it with uvicorn, or test it with httpx).
+
+    With `push`, the portal is a replica serving a clone: each edit is committed and pushed to the clone's
+    upstream (`hindsight.replica`), the upstream is pulled every `pull_interval` seconds (0: only on the
+    git host's webhook, `POST /api/hooks/git` signed with `hook_secret`)."""
+    from ..replica import Writer
+
     folder = (folder or config.incidents_dir).resolve()
     store = SqliteStore(Reader.for_config(config, folder), folder, config.root / ".hindsight" / "index.sqlite",
                         refresh_seconds=refresh_seconds)
     workspace = Workspace(config, folder=folder, store=store)
+    writer = Writer(workspace, push=push)
+    if push:
+        writer.pull()  # the upstream's newest, and any edit a stopped replica committed but did not push
     store.refresh(force=True)
     if refresh_seconds > 0:
         store.watch(refresh_seconds)  # requests never wait for a folder scan
-    portal = Portal(workspace, auth or AuthSettings(), refresh_seconds=refresh_seconds, today=today)
+    if push and pull_interval > 0:
+        _pull_every(writer, store, pull_interval)
+    portal = Portal(workspace, auth or AuthSettings(), refresh_seconds=refresh_seconds, today=today, writer=writer,
+                    hook_secret=hook_secret)
     # FastAPI's own docs page loads Swagger UI from a CDN, which the portal's CSP (rightly) refuses: the
     # portal draws its own from the OpenAPI document instead.
     app = FastAPI(title="Hindsight", version="0.1.0", docs_url=None, openapi_url="/api/openapi.json",
@@ -109,6 +126,47 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
         return Response(data, media_type=STATIC[name], headers={"Cache-Control": "public, max-age=3600"})
 
     return app
+
+
+#: Where `hindsight serve --workers N` hands its settings to the worker processes (JSON; no secret in it).
+SETTINGS_ENV = "HINDSIGHT_SERVE"
+#: The webhook's shared secret, read from the environment only (a command line is visible to every user).
+HOOK_SECRET_ENV = "HINDSIGHT_HOOK_SECRET"
+
+
+def from_environment() -> FastAPI:
+    """The app of one worker process of `hindsight serve --workers N` (uvicorn's factory), from the settings
+    the serving command put in `HINDSIGHT_SERVE`. Every worker opens the one index the command built."""
+    import json
+    import os
+
+    from ..config import load
+
+    s = json.loads(os.environ[SETTINGS_ENV])
+    config = load(Path(s["root"]))
+    auth = AuthSettings(s["auth"], s["allow_edits"], s["trusted"], config.get("roles"))
+    return create_app(config, auth=auth, folder=Path(s["folder"]) if s["folder"] else None,
+                      today=dt.date.fromisoformat(s["today"]) if s["today"] else None, push=s["push"],
+                      pull_interval=s["pull_interval"], hook_secret=os.environ.get(HOOK_SECRET_ENV) or None)
+
+
+def _pull_every(writer, store: SqliteStore, seconds: float) -> None:
+    """Pull the upstream on a timer, from the leading process only (the others see it through the index)."""
+    import logging
+    import threading
+    import time
+
+    def loop() -> None:
+        while True:
+            time.sleep(seconds)
+            if not store.leading:
+                continue
+            try:
+                writer.pull()
+            except HindsightError as e:  # the remote is down: said once per failed pull, tried again later
+                logging.getLogger("hindsight").warning("pull failed: %s", e)
+
+    threading.Thread(target=loop, name="hindsight-pull", daemon=True).start()
 
 
 def _error(request: Request, status: int, message: str) -> Response:

@@ -1,14 +1,12 @@
-"""The portal's edits, shared by the action board's form and the API: one workspace call, then one commit."""
+"""The portal's edits, shared by the action board's form and the API: one call to the portal's `Writer`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from .._io import replace_text
-from ..edit import version
-from ..errors import ConflictError, InputError, WriteError
-from ..git import Author, commit, uncommitted, work_tree
+from ..errors import ConflictError, InputError
+from ..git import Author
 from .auth import User
 from .portal import Portal
 
@@ -47,32 +45,10 @@ def edit_action(portal: Portal, user: User, action_id: str, change: dict[str, An
             due = dt.date.fromisoformat(str(change["due"]))
         except ValueError:
             raise InputError(f"due `{change['due']}` is not a date; write YYYY-MM-DD") from None
-    ws = portal.workspace
-    with portal.write_lock:
-        file = ws.editable_file(user.viewer, action_id.partition("#")[0])
-        before = file.read_bytes()
-        if version(before) != change["version"]:  # a stale page first: its reader is shown what is there now
-            raise CurrentConflict(ConflictError("the file changed since you read it; nothing was written. Reload "
-                                                "it and try again", path=ws.display(file)),
-                                  current(portal, user, action_id))
-        if work_tree(file) is not None and uncommitted(file):
-            # A commit of this file would also take those changes, under this person's name.
-            raise ConflictError("the file has changes that are not committed yet; nothing was written. Commit "
-                                "or discard them, then try again", path=ws.display(file))
-        try:
-            file, changes = ws.set_action(user.viewer, action_id, status=change.get("status") or None,
-                                          owner=change.get("owner") or None, due=due,
-                                          ticket=change.get("ticket") or None, today=portal.today(),
-                                          expected_version=change.get("version") or None)
-        except ConflictError as e:
-            raise CurrentConflict(e, current(portal, user, action_id)) from None
-        if changes:
-            message = f"{action_id}: " + "; ".join(f"{c.field} {c.before or '(empty)'} -> {c.after}" for c in changes)
-            try:
-                commit(file, Author.of(user.name), message)
-            except WriteError:
-                replace_text(file, before.decode("utf-8-sig"), expected=file.read_bytes(),
-                             bom=before.startswith(b"\xef\xbb\xbf"))  # no change stays without its commit
-                ws.refresh(force=True)
-                raise
+    try:
+        portal.writer.set_action(user.viewer, Author.of(user.name), action_id, seen=str(change["version"]),
+                                 status=change.get("status") or None, owner=change.get("owner") or None, due=due,
+                                 ticket=change.get("ticket") or None, today=portal.today())
+    except ConflictError as e:
+        raise CurrentConflict(e, current(portal, user, action_id)) from None
     return current(portal, user, action_id)

@@ -151,14 +151,12 @@ async def new_submit(request: Request):
     values = {k: str(form.get(k) or "").strip() for k in ("title", "date", "severity", "start", "end")}
     try:
         date = _date(values["date"], "date") or portal.today()
-        with portal.write_lock:
-            path = portal.workspace.new_postmortem(
-                user.viewer, values["title"], date=date, severity=values["severity"] or None,
-                author=f"@{user.name}" if user.name != "anonymous" else None, start=values["start"] or None,
-                end=values["end"] or None)
-            from ..git import Author, commit
+        from ..git import Author
 
-            commit(path, Author.of(user.name), f"New postmortem: {values['title']}")
+        path = portal.writer.new_postmortem(
+            user.viewer, Author.of(user.name), values["title"], date=date, severity=values["severity"] or None,
+            author=f"@{user.name}" if user.name != "anonymous" else None, start=values["start"] or None,
+            end=values["end"] or None)
     except HindsightError as e:
         code = 403 if isinstance(e, RefusedError) else 409 if isinstance(e, ConflictError) else 400
         return portal.render("new.html.j2", request, status_code=code, error=e.message, values=values,

@@ -8,13 +8,13 @@ CLI does, and renders the answer.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from ..replica import Writer
 from ..workspace import Cache, Workspace
 from .auth import AuthSettings, User
 from .templating import environment
@@ -24,14 +24,16 @@ class Portal:
     """The portal's one service object, over one workspace."""
 
     def __init__(self, workspace: Workspace, auth: AuthSettings, *, refresh_seconds: float = 2.0,
-                 today: dt.date | None = None):
+                 today: dt.date | None = None, writer: Writer | None = None, hook_secret: str | None = None):
         self.workspace = workspace
+        self.writer = writer or Writer(workspace)
+        #: The git host's webhook secret (`POST /api/hooks/git`); None: no webhook.
+        self.hook_secret = hook_secret
         self.pinned_today = today
         self.auth = auth
         self.refresh_seconds = refresh_seconds
         self.env = environment()
         self.pages = Cache(256)  # rendered HTML, keyed by what it shows
-        self.write_lock = threading.Lock()
 
     def today(self) -> dt.date:
         """The date deadlines and overdue items are measured against: today, unless the portal was started

@@ -42,11 +42,40 @@ def _host(header: str) -> str:
     return h.rsplit(":", 1)[0] if h.count(":") == 1 else h
 
 
+#: The one route no signed-in person calls: the git host's webhook, which proves itself by its signature.
+HOOK_PATH = "/api/hooks/git"
+#: The largest webhook body read (GitHub's limit for a delivery).
+MAX_HOOK_BODY = 25 * 1024 * 1024
+
+
+def hook_signed(secret: str, headers, body: bytes) -> bool:
+    """Whether a webhook delivery carries `secret`: GitHub's `X-Hub-Signature-256: sha256=<hmac>`, Gitea's
+    `X-Gitea-Signature: <hmac>` (HMAC-SHA256 of the body), GitLab's `X-Gitlab-Token`, or a bearer token."""
+    import hashlib
+    import hmac
+
+    mac = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    given = [("sha256=" + mac, headers.get("x-hub-signature-256")), (mac, headers.get("x-gitea-signature")),
+             (secret, headers.get("x-gitlab-token"))]
+    auth = headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        given.append((secret, auth[7:].strip()))
+    return any(sent is not None and secrets.compare_digest(want.encode(), sent.strip().encode())
+               for want, sent in given)
+
+
 def install(app: FastAPI, portal: Portal) -> None:
     """Every request: who is asking (or 401), a CSRF token checked on writes, the security headers."""
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
+        if request.url.path == HOOK_PATH and request.method == "POST":
+            # Not a person: no sign-in and no CSRF token; the route checks the delivery's signature.
+            if int(request.headers.get("content-length") or 0) > MAX_HOOK_BODY:
+                return _refuse(request, 413, "the webhook's body is too large")
+            resp = await call_next(request)
+            resp.headers.update(SECURITY_HEADERS)
+            return resp
         if portal.auth.mode == "none" and _host(request.headers.get("host", "")) not in LOOPBACK_HOSTS:
             return _refuse(request, 421, "this portal answers only at 127.0.0.1 or localhost")
         user = portal.auth.user(request.client.host if request.client else None, request.headers)

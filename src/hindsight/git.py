@@ -6,7 +6,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import WriteError
+from .errors import RemoteError, WriteError
 
 #: The commands Hindsight runs need nothing but git; its environment is not the server's.
 _PATH = "/usr/bin:/bin:/usr/local/bin"
@@ -129,8 +129,6 @@ class Clone:
         return _git(self._anchor, *args, env={"GIT_TERMINAL_PROMPT": "0", **env})
 
     def _check(self, r: subprocess.CompletedProcess, doing: str) -> str:
-        from .errors import RemoteError
-
         if r.returncode != 0:
             why = (r.stderr or r.stdout).strip().splitlines()
             raise RemoteError(f"git could not {doing} ({why[-1] if why else 'no reason given'})",
@@ -151,8 +149,16 @@ class Clone:
         r = self._run("push", "-q", "--porcelain", self.remote, f"HEAD:refs/heads/{self.branch}", remote=True)
         if r.returncode == 0:
             return True
-        if "[rejected]" in r.stdout or "non-fast-forward" in r.stderr or "fetch first" in r.stderr:
+        line = next((ln for ln in r.stdout.splitlines() if ln.startswith("!")), "")
+        # `[rejected]`: not a fast-forward. `[remote rejected] (cannot lock ref …)`, `(failed to update ref)` or
+        # `(incorrect old value …)`: another push to the branch was landing at that moment. Both: the upstream
+        # moved on, and the caller fetches and tries again.
+        if "[rejected]" in line or ("[remote rejected]" in line and any(
+                why in line for why in ("lock", "old value", "failed to update ref"))):
             return False
+        if line:
+            raise RemoteError(f"git could not push to {self.remote}: {line.split(chr(9))[-1]}",
+                              path=f"{self.remote}/{self.branch}")
         self._check(r, f"push to {self.remote}")
         return False
 
@@ -162,6 +168,21 @@ class Clone:
 
     def is_ancestor(self, older: str, newer: str) -> bool:
         return self._run("merge-base", "--is-ancestor", older, newer).returncode == 0
+
+    def recover(self) -> list[str]:
+        """Undo what a replica stopped mid-edit left in its clone (call it holding the portal's write lock, so
+        no git command of the portal's is running): a stale `index.lock` is removed, and changes not
+        committed are stashed (`git stash list` shows them), not lost. What was done, one line each."""
+        done = []
+        lock = self.top / ".git" / "index.lock"
+        if lock.exists():
+            lock.unlink()
+            done.append("removed a stale .git/index.lock")
+        if self._run("status", "--porcelain", "--untracked-files=no").stdout.strip():
+            self._check(self._run("stash", "push", "-q", "-m", "hindsight: left uncommitted by a stopped replica"),
+                        "stash what a stopped replica left uncommitted")
+            done.append("stashed changes a stopped replica left uncommitted (git stash list)")
+        return done
 
     def pull(self) -> str | None:
         """Bring the upstream's commits in; the new HEAD when anything changed, else None.

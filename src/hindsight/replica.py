@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .edit import still_to_change, version
-from .errors import ConflictError, WriteError
+from .errors import ConflictError, RemoteError, WriteError
 from .git import Author, Clone, commit, uncommitted, work_tree
 from .locks import ProcessLock
 from .parse import parse
@@ -137,6 +137,11 @@ class Writer:
                     return  # someone made exactly this change upstream: nothing is left to push
             raise ConflictError("the shared repository kept changing while this edit was pushed; nothing was "
                                 "written. Try again", path=shown)
+        except RemoteError as e:
+            clone.reset(last)
+            ws.refresh(force=True)
+            raise RemoteError(f"{e.message}; the edit was not saved. Try again when the shared repository can be "
+                              "reached", path=shown) from None
         except BaseException:
             clone.reset(last)
             ws.refresh(force=True)
@@ -162,6 +167,17 @@ class Writer:
                     self.ws.refresh(force=True)
                     raise
             return path
+
+    def start(self) -> list[str]:
+        """Bring a replica's clone back to the upstream's state as it starts: what a replica stopped mid-edit
+        left is set aside (`Clone.recover`), a commit it did not push is pushed (`Clone.pull`). What was
+        done, for the log."""
+        if self.clone is None:
+            return []
+        with self.lock:
+            done = self.clone.recover()
+        self.pull()
+        return done
 
     def pull(self) -> bool:
         """Take the upstream's new commits into the clone (a replica's timer, or the git host's webhook);

@@ -101,3 +101,67 @@ def test_the_index_survives_a_restart_and_is_rebuilt_for_another_configuration(t
     themed = Config(root=tmp_path, values={"themes": {"Replication": ["replica"]}})
     other = SqliteStore(Reader.for_config(themed, folder), folder, tmp_path / ".hindsight" / "index.sqlite")
     assert "Replication" in other.records()[0].themes  # another taxonomy: every record rebuilt
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from hindsight.config import Config
+from hindsight.records import Reader
+from hindsight.store.sqlite import SqliteStore
+
+root, rounds = Path(sys.argv[1]), int(sys.argv[2])
+folder = root / "docs" / "incidents"
+store = SqliteStore(Reader.for_config(Config(root=root), folder), folder, root / ".hindsight" / "index.sqlite")
+for n in range(rounds):
+    word = "beta" if n % 2 == 0 else "alpha"
+    for p in sorted(folder.glob("*.md")):
+        p.write_text(p.read_text(encoding="utf-8").replace("alpha" if word == "beta" else "beta", word),
+                     encoding="utf-8")
+    store.refresh(force=True)  # one change to the index: every file of this round at once
+print(store.generation)
+"""
+
+
+def test_another_process_s_change_is_seen_whole_and_never_half_written(tmp_path):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "docs" / "incidents"
+    folder.mkdir(parents=True)
+    for n in range(40):
+        write(folder, n, f"Round word alpha, document {n}.")
+    ws, store = workspace(tmp_path, folder)
+    assert {r.summary.split(",")[0] for r in store.records()} == {"Round word alpha"}
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), "12"], stdout=subprocess.PIPE, text=True)
+    seen = set()
+    while writer.poll() is None:
+        words = {r.summary.split(",")[0] for r in store.records()}  # this process only reads: no scan
+        assert len(words) == 1, words  # all of one round, never some files of the next
+        seen |= words
+        # The search answers from the same index: every document holds the round's word, or none does.
+        found = ws.postmortems(PUBLIC, PostmortemQuery(q="beta", page_size=100)).total
+        assert found in (0, 40)
+    assert writer.returncode == 0
+    final = int(writer.stdout.read())
+    assert store.records() and store.generation == final
+    assert seen == {"Round word alpha", "Round word beta"}  # both rounds were seen from here, each whole
+
+
+def test_one_process_scans_on_its_timer_and_another_takes_over_when_it_ends(tmp_path):
+    folder = tmp_path / "docs" / "incidents"
+    folder.mkdir(parents=True)
+    write(folder, 1, "First words.")
+    _, leader = workspace(tmp_path, folder, refresh_seconds=0)
+    _, follower = workspace(tmp_path, folder, refresh_seconds=0)
+    assert leader.leading and not follower.leading
+    leader.refresh()
+    write(folder, 2, "A new postmortem.")
+    assert follower.refresh() == {"added": 0, "updated": 0, "removed": 0}  # a follower does not scan
+    assert len(follower.records()) == 1
+    assert leader.refresh()["added"] == 1
+    assert len(follower.records()) == 2  # what the leader wrote, read back from the index
+    leader.close()
+    assert follower.leading  # the lock passed on
+    write(folder, 3, "Another.")
+    assert follower.refresh()["added"] == 1

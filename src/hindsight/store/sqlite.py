@@ -129,6 +129,16 @@ class SqliteStore:
             self._leading = self._leader.acquire(blocking=False)
         return self._leading
 
+    def close(self) -> None:
+        """Give up leading (another process takes it at its next tick) and this thread's connection."""
+        if self._leading:
+            self._leader.release()
+            self._leading = False
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
     # -- keeping it a faithful copy ------------------------------------------------------------------
     def refresh(self, *, force: bool = False) -> dict[str, int]:
         """Bring the index up to date with the files and this process up to date with the index.

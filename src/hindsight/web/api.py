@@ -96,6 +96,14 @@ def action_stats(request: Request, owner: str | None = None, status: str | None 
     return portal.workspace.action_stats(user_of(request).viewer, query, portal.today())
 
 
+@router.get("/actions/{action_id:path}")
+def action(request: Request, action_id: str) -> dict[str, Any]:
+    """One action item as its file holds it now, with the file's `version` to send back with a change."""
+    from .edits import current
+
+    return current(portal_of(request), user_of(request), action_id)
+
+
 @router.patch("/actions/{action_id:path}")
 def change_action(request: Request, action_id: str, change: ActionChange) -> JSONResponse:
     """Change an action item in its file: only its cells change, atomically; 409 if `version` is stale."""

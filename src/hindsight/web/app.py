@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -71,8 +72,8 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
                         refresh_seconds=refresh_seconds)
     workspace = Workspace(config, folder=folder, store=store)
     writer = Writer(workspace, push=push)
-    if push:
-        writer.pull()  # the upstream's newest, and any edit a stopped replica committed but did not push
+    for done in writer.start():  # the upstream's newest; what a replica stopped mid-edit left is set aside
+        logging.getLogger("hindsight").warning("%s", done)
     store.refresh(force=True)
     if refresh_seconds > 0:
         store.watch(refresh_seconds)  # requests never wait for a folder scan
@@ -152,7 +153,6 @@ def from_environment() -> FastAPI:
 
 def _pull_every(writer, store: SqliteStore, seconds: float) -> None:
     """Pull the upstream on a timer, from the leading process only (the others see it through the index)."""
-    import logging
     import threading
     import time
 

@@ -73,12 +73,43 @@ def make(rng: random.Random, i: int) -> Postmortem:
     )
 
 
-def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
+#: Sentences that blame people, the kind `hindsight check` exists to catch, as real drafts write them.
+BLAME = [
+    "John forgot to restart the {w} service after the change.",
+    "The on-call engineer should have noticed the {w} alert sooner.",
+    "This was caused by human error during the {w} rollout.",
+    "Sarah failed to follow the {w} runbook.",
+    "The deploy was pushed carelessly by the {w} team without review.",
+    "Mike's mistake in the {w} config took the site down.",
+    "Nobody bothered to check the {w} dashboard.",
+    "The engineer ignored the {w} warning and pushed anyway.",
+]
+
+
+def defective(rng: random.Random, pm: Postmortem) -> Postmortem:
+    """The same postmortem as a hurried draft writes it: blame in the prose, owners and due dates missing,
+    placeholders left in, a section dropped. `hindsight check` finds a few dozen problems in it."""
+    blame = [rng.choice(BLAME).format(w=rng.choice(WORDS)) for _ in range(12)]
+    root = pm.root_cause.model_copy(update={"what_happened": pm.root_cause.what_happened + " " + " ".join(blame[:4])})
+    timeline = [e.model_copy(update={"event": e.event + " " + blame[4 + k]}) if k < 4 else e
+                for k, e in enumerate(pm.timeline)]
+    items = [a.model_copy(update={"owner": None, "due": None}) if k % 2 == 0 else a
+             for k, a in enumerate(pm.action_items)]
+    return pm.model_copy(update={
+        "summary": pm.summary + " " + " ".join(blame[8:10]), "root_cause": root, "timeline": timeline,
+        "action_items": items, "lessons": [], "could_improve": [Note(text=b, line=1, end_line=1) for b in blame[10:]],
+        "author": None, "status": "[TODO]"})
+
+
+def generate(folder: Path, count: int, seed: int = 7, *, defects: int = 0) -> list[Path]:
+    """`count` postmortems in `folder`; with `defects` N, every Nth is a hurried draft (`defective`)."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(count):
         pm = make(rng, i)
+        if defects and i % defects == 0:
+            pm = defective(rng, pm)
         path = folder / f"{pm.date.isoformat()}-{slugify(pm.title)}.md"
         path.write_text(render(pm), encoding="utf-8")
         paths.append(path)

@@ -151,6 +151,18 @@ class Document:
                 "findings": [f.to_dict() | {"path": self.path} for f in self.findings]}
 
 
+@dataclass(frozen=True, slots=True)
+class Head:
+    """A postmortem's file as it is now: its version, and the version the index last read (`indexed`;
+    the action items and figures shown beside it come from that one)."""
+
+    id: str
+    path: str
+    file: Path
+    version: str
+    indexed: str
+
+
 @dataclass(slots=True)
 class Home:
     """The portal's first page: what needs attention now. Every count is the length of its list."""
@@ -305,6 +317,22 @@ class Workspace:
         findings = self._cache.get(("findings", str(file.resolve()), v, today),
                                    lambda: self._check(text, file, today))
         return Document(file.stem, shown, file, v, text, pm, findings)
+
+    def head(self, viewer: Viewer, file_id: str) -> Head:
+        """Which version of a postmortem the viewer would read now, without parsing it when the index holds
+        a record made from these very bytes (visibility is then the record's, decided by the same parser
+        from the same text); otherwise the file is parsed and visibility decided from it, as `document`
+        does. A key for anything rendered from the file: `NotFoundError` when the viewer may not see it."""
+        from .edit import version
+        from .parse import read_bytes
+
+        record = self.record(viewer, file_id)
+        file = self._file(record)
+        shown = self.display(file)
+        v = version(read_bytes(file, shown=shown))
+        if record.version != v:
+            v = self._read(viewer, file)[2]  # parsed: visibility as the file says now
+        return Head(record.id, shown, file, v, record.version or "")
 
     def text(self, viewer: Viewer, ref: str | Path) -> str:
         """One postmortem's text, read from its file now, without checking it (`document` checks it too)."""

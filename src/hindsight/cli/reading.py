@@ -217,12 +217,13 @@ def serve(directory: Path | None, host: str, port: int, auth_mode: str, allow_ed
     import ipaddress
     import json
     import os
+    import subprocess
     import time
 
     import uvicorn
 
     from ..web import create_app, server_config
-    from ..web.app import HOOK_SECRET_ENV, SERVER_OPTIONS, SETTINGS_ENV
+    from ..web.app import HOOK_SECRET_ENV, SERVER_OPTIONS, SETTINGS_ENV, open_index
     from ..web.auth import AuthSettings
 
     config = _config()
@@ -243,22 +244,32 @@ def serve(directory: Path | None, host: str, port: int, auth_mode: str, allow_ed
     auth = AuthSettings(auth_mode, allow_edits, trusted, config.get("roles"))
     secret = os.environ.get(HOOK_SECRET_ENV) or None
     t0 = time.perf_counter()
-    # Built here, once, before any worker starts: the workers open it ready, and none waits for another.
-    app = create_app(config, auth=auth, folder=directory.resolve() if directory else None, today=today, push=push,
-                     pull_interval=pull_interval if workers == 1 else 0, hook_secret=secret)
+    folder = directory.resolve() if directory else None
+    if workers == 1:
+        app = create_app(config, auth=auth, folder=folder, today=today, push=push, pull_interval=pull_interval,
+                         hook_secret=secret)
+    else:
+        # Built here, once, before any worker starts: the workers open it ready, and none waits for another.
+        index = open_index(config, folder or config.incidents_dir.resolve())
+        index.refresh(force=True)
+        index.close()
     click.echo(f"hindsight: index ready in {time.perf_counter() - t0:.1f} s; serving http://{host}:{port}/"
                f"{f' from {workers} processes' if workers > 1 else ''}", err=True)
-    if workers == 1:
-        uvicorn.Server(server_config(app, host, port)).run()
-        return
-    del app
     os.environ[SETTINGS_ENV] = json.dumps({
         "root": str(config.root), "folder": str(directory.resolve()) if directory else None, "auth": auth_mode,
         "allow_edits": allow_edits, "trusted": trusted, "today": today.isoformat() if today else None,
         "push": push, "pull_interval": pull_interval})
-    # uvicorn's own supervisor, as `uvicorn --workers N` runs it: it restarts a worker that dies.
-    uvicorn.run("hindsight.web.app:from_environment", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", **SERVER_OPTIONS)
+    # Every postmortem's page rendered ahead of its first reader, at the lowest priority (hindsight.web.warm).
+    warmer = subprocess.Popen([sys.executable, "-m", "hindsight.web.warm"], stdin=subprocess.DEVNULL)
+    try:
+        if workers == 1:
+            uvicorn.Server(server_config(app, host, port)).run()
+            return
+        # uvicorn's own supervisor, as `uvicorn --workers N` runs it: it restarts a worker that dies.
+        uvicorn.run("hindsight.web.app:from_environment", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning", **SERVER_OPTIONS)
+    finally:
+        warmer.terminate()
 
 
 @main.command()

@@ -57,6 +57,12 @@ def status_of(error: HindsightError) -> int:
     return next(code for kind, code in STATUS if isinstance(error, kind))
 
 
+def open_index(config: Config, folder: Path, *, refresh_seconds: float = 2.0) -> SqliteStore:
+    """The portal's index of `folder` (`.hindsight/index.sqlite`), opened; not yet brought up to date."""
+    return SqliteStore(Reader.for_config(config, folder), folder, config.root / ".hindsight" / "index.sqlite",
+                       refresh_seconds=refresh_seconds)
+
+
 def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path | None = None,
                refresh_seconds: float = 2.0, today: dt.date | None = None, push: bool = False,
                pull_interval: float = 0, hook_secret: str | None = None) -> FastAPI:
@@ -68,8 +74,7 @@ def create_app(config: Config, *, auth: AuthSettings | None = None, folder: Path
     from ..replica import Writer
 
     folder = (folder or config.incidents_dir).resolve()
-    store = SqliteStore(Reader.for_config(config, folder), folder, config.root / ".hindsight" / "index.sqlite",
-                        refresh_seconds=refresh_seconds)
+    store = open_index(config, folder, refresh_seconds=refresh_seconds)
     workspace = Workspace(config, folder=folder, store=store)
     writer = Writer(workspace, push=push)
     for done in writer.start():  # the upstream's newest; what a replica stopped mid-edit left is set aside

@@ -7,7 +7,7 @@ and only renders the answer (Jinja2; htmx swaps the results of filters and the b
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,7 +17,10 @@ from ..errors import ConflictError, HindsightError, InputError, NotFoundError, R
 from ..review import charts
 from ..standard import AUDIENCES
 from ..workspace import PostmortemQuery
-from .portal import portal_of, user_of
+
+if TYPE_CHECKING:
+    from ..access import Viewer
+from .portal import Portal, portal_of, user_of
 
 router = APIRouter(include_in_schema=False)
 #: How the portal shows each audience: the format it asks the library for.
@@ -65,16 +68,30 @@ def postmortems(request: Request, q: str | None = None, severity: str | None = N
 
 @router.get("/postmortems/{file_id}", response_class=HTMLResponse)
 def postmortem(request: Request, file_id: str):
+    portal, user = portal_of(request), user_of(request)
+    part = postmortem_part(portal, user.viewer, file_id, portal.today())
+    return portal.render("postmortem.html.j2", request, title=part["title"], main_html=part["main"])
+
+
+def postmortem_part(portal: Portal, viewer: Viewer, file_id: str, today: dt.date) -> dict[str, str]:
+    """The body of a postmortem's page and its title: the same for everyone who may read it, so kept
+    rendered (`web.pagecache`) under the file's version, the index's version of it and the day. Only
+    the file's bytes are read when it is kept; visibility is decided first, every time."""
     from ..render.html import with_findings
 
-    portal, user = portal_of(request), user_of(request)
-    today = portal.today()
     ws = portal.workspace
-    doc = ws.document(user.viewer, file_id, today)
-    body = portal.cached(("doc", str(doc.file), doc.version, today), lambda: with_findings(doc.text, doc.findings))
-    items = ws.actions(user.viewer, ActionQuery(file=doc.id), today)
-    return portal.render("postmortem.html.j2", request, doc=doc, pm=doc.pm, body=body, actions=items,
-                         audiences=AUDIENCES)
+    head = ws.head(viewer, file_id)
+
+    def make() -> dict[str, str]:
+        doc = ws.document(viewer, head.file, today)
+        body = with_findings(doc.text, doc.findings)
+        items = ws.actions(viewer, ActionQuery(file=doc.id), today)
+        main = portal.env.get_template("postmortem_main.html.j2").render(
+            doc=doc, pm=doc.pm, body=body, actions=items, audiences=AUDIENCES, today=today)
+        return {"title": doc.pm.title or doc.id, "main": main}
+
+    return portal.page_cache.get(f"postmortem/{head.id}", portal.page_cache.key(head.version, head.indexed, today),
+                                 make)
 
 
 @router.get("/postmortems/{file_id}/share/{audience}")

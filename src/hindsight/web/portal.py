@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from ..replica import Writer
 from ..workspace import Cache, Workspace
 from .auth import AuthSettings, User
+from .pagecache import PageCache
 from .templating import environment
 
 
@@ -24,7 +25,8 @@ class Portal:
     """The portal's one service object, over one workspace."""
 
     def __init__(self, workspace: Workspace, auth: AuthSettings, *, refresh_seconds: float = 2.0,
-                 today: dt.date | None = None, writer: Writer | None = None, hook_secret: str | None = None):
+                 today: dt.date | None = None, writer: Writer | None = None, hook_secret: str | None = None,
+                 page_cache: PageCache | None = None):
         self.workspace = workspace
         self.writer = writer or Writer(workspace)
         #: The git host's webhook secret (`POST /api/hooks/git`); None: no webhook.
@@ -34,6 +36,9 @@ class Portal:
         self.refresh_seconds = refresh_seconds
         self.env = environment()
         self.pages = Cache(256)  # rendered HTML, keyed by what it shows
+        #: Rendered parts of pages shared by the portal's processes (a postmortem's body, say).
+        self.page_cache = page_cache or PageCache(workspace.root / ".hindsight" / "pages.sqlite",
+                                                  config=_config_text(workspace))
 
     def today(self) -> dt.date:
         """The date deadlines and overdue items are measured against: today, unless the portal was started
@@ -48,6 +53,15 @@ class Portal:
         body = self.env.get_template(name).render(user=user, csrf=request.state.csrf, request_path=request.url.path,
                                                   today=self.today(), **ctx)
         return HTMLResponse(body, status_code=status_code)
+
+
+def _config_text(workspace: Workspace) -> str:
+    """The configuration's text, part of every rendered part's key (rules and options change findings)."""
+    source = workspace.config.source
+    try:
+        return source.read_text(encoding="utf-8", errors="replace") if source is not None else ""
+    except OSError:
+        return ""
 
 
 def portal_of(request: Request) -> Portal:

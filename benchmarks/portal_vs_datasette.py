@@ -145,8 +145,8 @@ def main() -> None:
         (root / "hindsight.toml").write_text('incidents_dir = "docs/incidents"\n', encoding="utf-8")
         print(f"{len(paths)} postmortems (every fifth a draft with findings); {os.cpu_count()} cores", flush=True)
         parse_s = timed_run("bare parse of every file (worker processes)",
-                            "from hindsight import corpus; from hindsight.parse import read; "
-                            "from pathlib import Path; corpus.map_files(corpus.find(Path('docs/incidents')), read)", root)
+                            "from pathlib import Path; from hindsight import corpus; from hindsight.parse import "
+                            "read; corpus.map_files(corpus.find(Path('docs/incidents')), read)", root)
         index_s = timed_run("the portal's index built from scratch",
                             "from hindsight.config import load; from hindsight.web.app import open_index; "
                             "c = load(); open_index(c, c.incidents_dir.resolve()).refresh(force=True)", root)

@@ -52,10 +52,11 @@ class ActionQuery:
     until: dt.date | None = None
     overdue: bool = False
     file: str | None = None
+    source: str | None = None  # a `[[sources]]` name: only its postmortems' items
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", wanted_status(self.status))
-        for name in ("owner", "severity", "file"):
+        for name in ("owner", "severity", "file", "source"):
             value = getattr(self, name)
             object.__setattr__(self, name, value.strip() if value and value.strip() else None)
 
@@ -78,6 +79,8 @@ class ActionQuery:
         if self.until and (a.incident_date is None or a.incident_date > self.until):
             return False
         if self.overdue and not a.overdue(today):
+            return False
+        if self.source and a.source != self.source:
             return False
         return not self.file or a.file_id == self.file_id
 

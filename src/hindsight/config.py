@@ -34,6 +34,9 @@ DEFAULT_SECTIONS = ["Summary", "Impact", "Timeline", "Root Cause Analysis", "Wha
 OPTIONS: tuple[Option, ...] = (
     Option("incidents_dir", str, "docs/incidents",
            "Folder, relative to the project root, that holds the postmortems."),
+    Option("sources", list, [], "Other repositories of postmortems, read with this project's: `[[sources]]` with "
+                                "`name` and a git `url` (and `branch`) or a `path`, and `incidents_dir` "
+                                "(docs/scale.md).", dict),
     Option("severity_levels", list, list(SEVERITIES), "The severity levels a postmortem may state.", str),
     Option("severity_map", dict, dict(SEVERITY_MAP),
            "Levels of other scales and the level each stands for, for the fix `invalid-severity` offers "
@@ -190,6 +193,10 @@ def load(start: Path | None = None) -> Config:
             raise ConfigError(f"every entry of `{key}` must be a {_type_name(opt.item)}",
                               path=source, line=_line_of(text, key))
         cfg.values[key] = value
+    if cfg.values.get("sources"):
+        from . import sources
+
+        sources.of(cfg)  # a bad source is named now, by every command, with its file and line
     return cfg
 
 
@@ -218,7 +225,7 @@ def _load(path: Path, table: str | None) -> dict[str, Any] | None:
 
 def _line_of(text: str, key: str) -> int | None:
     for no, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf"\s*{re.escape(key)}\s*=", line) or re.match(rf"\s*\[(?:tool\.hindsight\.)?{re.escape(key)}[.\]]",
-                                                                     line):
+        table = rf"\s*\[\[?(?:tool\.hindsight\.)?{re.escape(key)}[.\]]"  # [key], [[key]], [tool.hindsight.key]
+        if re.match(rf"\s*{re.escape(key)}\s*=", line) or re.match(table, line):
             return no
     return None

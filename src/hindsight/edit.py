@@ -98,8 +98,11 @@ def _cell(line_text: str, span: CellSpan, new: str, field: str) -> tuple[TextEdi
 
 def _item(pm: Postmortem, item_id: str) -> ActionItem:
     key = item_id.strip().lower()
+    file_part, hash_, rest = key.partition("#")
+    # An id qualified by its source (`payments:2025-…#add-alert`) names the item `2025-…#add-alert` of its file.
+    local = f"{file_part.partition(':')[2]}{hash_}{rest}" if ":" in file_part else key
     for a in pm.action_items:
-        if a.id.lower() == key or (key.startswith("#") and a.id.lower().endswith(key)):
+        if a.id.lower() in (key, local) or (key.startswith("#") and a.id.lower().endswith(key)):
             return a
     ids = ", ".join(a.id for a in pm.action_items[:5]) or "none"
     raise NotFoundError(f"no action item `{item_id}` in {pm.path}; its items are: {ids}"
@@ -169,7 +172,7 @@ def plan_action(text: str, pm: Postmortem, item_id: str, *, status: str | None =
 
 def _reads_back(before: Postmortem, after: Postmortem, item_id: str, **wanted: str | None) -> None:
     """Refuse an edit that would not read back as exactly the change asked for (a last safety net)."""
-    key = item_id.strip().lower()
+    key = _item(before, item_id).id.lower()
     old = [a for a in before.action_items if a.id.lower() != key]
     new = [a for a in after.action_items if a.id.lower() != key]
     target = [a for a in after.action_items if a.id.lower() == key]

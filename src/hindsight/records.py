@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .model import Postmortem
 
 #: Bumped whenever what a record holds changes, so stored copies are rebuilt.
-RECORD_VERSION = 5
+RECORD_VERSION = 6
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -55,6 +55,7 @@ class ActionRow:
     severity: str | None
     incident_date: dt.date | None
     historical: bool = False  # of a historical postmortem: never overdue
+    source: str | None = None  # the `[[sources]]` its postmortem is from; None: the project's own
 
     @property
     def is_open(self) -> bool:
@@ -126,6 +127,7 @@ class Record:
     minutes_to_mitigate: float | None = None
     runbook_updates: tuple[RunbookUpdate, ...] = ()
     action_items: tuple[ActionRow, ...] = field(default=())
+    source: str | None = None  # the `[[sources]]` it is from; None: the project's own folder
 
     @property
     def readable(self) -> bool:
@@ -139,7 +141,8 @@ class Record:
         """One line of a postmortem list, in the CLI's `list --format json` and the API alike."""
         return {"id": self.id, "path": self.path, "date": _iso(self.date), "severity": self.severity,
                 "status": self.status, "title": self.title, "restricted": self.restricted,
-                "action_items": len(self.action_items), "open_action_items": len(self.open_action_items)}
+                "action_items": len(self.action_items), "open_action_items": len(self.open_action_items)} | (
+                    {"source": self.source} if self.source else {})
 
     # -- a stored copy (the portal's index) -------------------------------------------------------------
     def to_store(self) -> dict[str, Any]:
@@ -182,7 +185,7 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 def build(pm: Postmortem, *, file_id: str, path: str, version: str, themes_extra: dict[str, list[str]],
-          mtime_ns: int = 0, size: int = 0, history_before: dt.date | None = None) -> Record:
+          mtime_ns: int = 0, size: int = 0, history_before: dt.date | None = None, source: str | None = None) -> Record:
     """The record of a parsed postmortem."""
     from .lifecycle import is_historical
     from .review.measures import ACK, MITIGATED, RUNBOOK, duration, marker_minutes
@@ -191,9 +194,11 @@ def build(pm: Postmortem, *, file_id: str, path: str, version: str, themes_extra
 
     fm = pm.front_matter
     historical = is_historical(fm, pm.date, history_before)
-    rows = tuple(ActionRow(id=a.id, file_id=file_id, path=path, line=a.line, action=a.action, owner=a.owner,
-                           due=a.due, status=a.status, ticket=a.ticket, closed=a.closed, severity=pm.severity,
-                           incident_date=pm.date, historical=historical) for a in pm.action_items)
+    # An item of a source's postmortem is named after its qualified file id (`payments:2025-…#add-alert`).
+    rows = tuple(ActionRow(id=f"{file_id}#{a.id.partition('#')[2]}" if source else a.id, file_id=file_id,
+                           path=path, line=a.line, action=a.action, owner=a.owner, due=a.due, status=a.status,
+                           ticket=a.ticket, closed=a.closed, severity=pm.severity, incident_date=pm.date,
+                           historical=historical, source=source) for a in pm.action_items)
     runbooks = [RunbookUpdate("action item", a.action, a.id, a.status) for a in pm.action_items
                 if RUNBOOK.search(a.action)]
     runbooks += [RunbookUpdate("lesson", n.text) for n in pm.lessons if RUNBOOK.search(n.text)]
@@ -201,7 +206,7 @@ def build(pm: Postmortem, *, file_id: str, path: str, version: str, themes_extra
     for key in ("service", "services", "component", "components", "system"):
         services += [s.lower() for s in _strings(fm.get(key))]
     return Record(
-        id=file_id, path=path, version=version, mtime_ns=mtime_ns, size=size,
+        id=file_id, path=path, version=version, mtime_ns=mtime_ns, size=size, source=source,
         title=pm.title, date=pm.date, severity=pm.severity, status=pm.status, start=pm.start, end=pm.end,
         duration_minutes=duration(pm), restricted=pm.restricted,
         allowed_groups=tuple(pm.classification.allowed_groups),
@@ -221,13 +226,37 @@ class Reader:
     folder: Path
     themes_extra: tuple[tuple[str, tuple[str, ...]], ...] = ()
     history_before: dt.date | None = None
+    #: The other repositories read with the project's folder: (name, incidents folder) each (`hindsight.sources`).
+    sources: tuple[tuple[str, Path], ...] = ()
 
     @classmethod
     def for_config(cls, config: Config, folder: Path) -> Reader:
+        from . import sources
         from .lifecycle import history_before
 
         extra = tuple(sorted((k, tuple(v)) for k, v in config.get("themes").items()))
-        return cls(config.root, folder, extra, history_before(config))
+        # The sources are read with the project's own folder, not with a folder named on the command line.
+        own = folder.resolve() == config.incidents_dir.resolve()
+        return cls(config.root, folder, extra, history_before(config),
+                   tuple((s.name, s.folder) for s in sources.of(config)) if own else ())
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Every folder whose postmortems are read: the project's, then each source's."""
+        return (self.folder, *(f for _, f in self.sources))
+
+    def source_of(self, path: Path) -> str | None:
+        """The name of the source a file is from; None for the project's own folder (or no folder)."""
+        p = path.resolve()
+        for name, folder in self.sources:
+            if p.is_relative_to(folder.resolve()):
+                return name
+        return None
+
+    def file_id(self, path: Path) -> str:
+        """A postmortem's id: its file name without `.md`, after `NAME:` when it is from a source."""
+        name = self.source_of(path)
+        return f"{name}:{path.stem}" if name else path.stem
 
     def __call__(self, path: Path) -> Record:
         return self.read(path)[0]
@@ -248,7 +277,7 @@ class Reader:
         except OSError as e:
             return self.unreadable(path, f"{shown}: cannot read the file ({e.strerror})"), ""
         pm = parse(text, path=shown)
-        record = build(pm, file_id=path.stem, path=shown, version=version(data),
+        record = build(pm, file_id=self.file_id(path), path=shown, version=version(data), source=self.source_of(path),
                        themes_extra={k: list(v) for k, v in self.themes_extra}, mtime_ns=st.st_mtime_ns,
                        size=st.st_size, history_before=self.history_before)
         return record, text
@@ -260,5 +289,5 @@ class Reader:
             mtime, size = st.st_mtime_ns, st.st_size
         except OSError:
             mtime, size = 0, 0
-        return Record(id=path.stem, path=display_path(path, self.root, self.folder), mtime_ns=mtime, size=size,
-                      error=error)
+        return Record(id=self.file_id(path), path=display_path(path, self.root, self.folder), mtime_ns=mtime,
+                      size=size, error=error, source=self.source_of(path))

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .edit import still_to_change, version
-from .errors import ConflictError, RemoteError, WriteError
+from .errors import ConflictError, HindsightError, RemoteError, WriteError
 from .git import Author, Clone, commit, uncommitted, work_tree
 from .locks import ProcessLock
 from .parse import parse
@@ -49,7 +49,33 @@ class Writer:
     def __init__(self, workspace: Workspace, *, push: bool = False):
         self.ws = workspace
         self.lock = ProcessLock(workspace.root / ".hindsight" / "write.lock")
+        #: The project's own clone, with `push`; each source's (`hindsight.sources`) is found as it is edited.
         self.clone: Clone | None = Clone.of(workspace.folder) if push else None
+        self._clones: dict[Path, Clone] = {self.clone.top.resolve(): self.clone} if self.clone is not None else {}
+
+    def _clone_of(self, file: Path) -> Clone | None:
+        """The clone a file is pushed from: its own repository's (a source's, or the project's)."""
+        if self.clone is None:
+            return None
+        top = work_tree(file)
+        if top is None:
+            return self.clone
+        key = top.resolve()
+        if key not in self._clones:
+            self._clones[key] = Clone.of(top)
+        return self._clones[key]
+
+    def _all_clones(self) -> list[Clone]:
+        """The project's clone and every source's that tracks a remote branch: what a pull brings up to date."""
+        if self.clone is None:
+            return []
+        for folder in self.ws.reader.folders[1:]:
+            if folder.is_dir() and work_tree(folder / "x") is not None:
+                try:
+                    self._clone_of(folder / "x")
+                except HindsightError:
+                    continue  # a path source with no upstream: nothing to pull
+        return list(self._clones.values())
 
     def _base(self, file: Path, wanted: str) -> bytes | None:
         """The file as it was at version `wanted`, from its git history; None when it is not there."""
@@ -83,10 +109,11 @@ class Writer:
                 # A commit of this file would also take those changes, under this person's name.
                 raise ConflictError("the file has changes that are not committed yet; nothing was written. Commit "
                                     "or discard them, then try again", path=ws.display(file))
-            head = self.clone.head() if self.clone is not None else None
+            clone = self._clone_of(file)
+            head = clone.head() if clone is not None else None
             changes = self._apply(viewer, author, action_id, file, before, fields, today)
-            if changes and self.clone is not None and head is not None:
-                self._push(viewer, author, action_id, file, before, fields, today, head)
+            if changes and clone is not None and head is not None:
+                self._push(clone, viewer, author, action_id, file, before, fields, today, head)
             return changes
 
     def _apply(self, viewer: Viewer, author: Author | None, action_id: str, file: Path, before: bytes,
@@ -109,13 +136,11 @@ class Writer:
             raise
         return changes
 
-    def _push(self, viewer: Viewer, author: Author | None, action_id: str, file: Path, before: bytes,
+    def _push(self, clone: Clone, viewer: Viewer, author: Author | None, action_id: str, file: Path, before: bytes,
               fields: dict[str, object], today: dt.date, head: str) -> None:
         """Push the edit's commit; when the upstream moved on, make the edit again on the upstream's file
         if the cells it changes are there as they were in `before`, and push that. On any failure the
         clone is left at a commit the upstream has, with nothing of this edit in it."""
-        clone = self.clone
-        assert clone is not None
         ws = self.ws
         shown = ws.display(file)
         read = parse(before.decode("utf-8-sig", "replace"), path=shown)
@@ -175,7 +200,7 @@ class Writer:
         if self.clone is None:
             return []
         with self.lock:
-            done = self.clone.recover()
+            done = [line for clone in self._all_clones() for line in clone.recover()]
         self.pull()
         return done
 
@@ -186,7 +211,7 @@ class Writer:
             return False
         with self.lock:
             try:
-                changed = self.clone.pull() is not None
+                changed = any([clone.pull() is not None for clone in self._all_clones()])
             finally:
                 self.ws.refresh(force=True)
         return changed

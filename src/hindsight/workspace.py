@@ -70,9 +70,10 @@ class PostmortemQuery:
     sort: str = "date"
     page: int = 1
     page_size: int = PAGE_SIZE
+    source: str | None = None  # a `[[sources]]` name: only its postmortems
 
     def __post_init__(self) -> None:
-        for name in ("q", "severity", "status", "tag"):
+        for name in ("q", "severity", "status", "tag", "source"):
             value = getattr(self, name)
             if value and len(value) > MAX_QUERY:
                 raise InputError(f"the {'search' if name == 'q' else name} is {len(value)} characters long; "
@@ -87,7 +88,7 @@ class PostmortemQuery:
     @property
     def filters(self) -> bool:
         """Whether any filter is given (a search alone, or nothing, keeps every postmortem)."""
-        return any((self.severity, self.status, self.since, self.until, self.tag))
+        return any((self.severity, self.status, self.since, self.until, self.tag, self.source))
 
     def matches(self, r: Record) -> bool:
         if self.severity and (r.severity or "").lower() != self.severity.lower():
@@ -97,6 +98,8 @@ class PostmortemQuery:
         if self.since and (r.date is None or r.date < self.since):
             return False
         if self.until and (r.date is None or r.date > self.until):
+            return False
+        if self.source and r.source != self.source:
             return False
         if self.tag:
             t = self.tag.lower()
@@ -250,8 +253,11 @@ class Workspace:
         """What could not be read, one message per file (path and line, and what to do)."""
         return [r.error or "" for r in self.store.records() if not r.readable]
 
-    def records(self, viewer: Viewer) -> list[Record]:
-        """Every postmortem the viewer may see, newest first."""
+    def records(self, viewer: Viewer, *, source: str | None = None) -> list[Record]:
+        """Every postmortem the viewer may see, newest first (of one `[[sources]]` entry, with `source`)."""
+        if source is not None:
+            name = self._source(source)
+            return [r for r in self.records(viewer) if r.source == name]
         every = self._all()
         if viewer.sees_everything:
             return every
@@ -272,6 +278,7 @@ class Workspace:
 
     def postmortems(self, viewer: Viewer, query: PostmortemQuery = PostmortemQuery()) -> Listing:
         """One page of the postmortems the viewer may see that match the query (kept until a file changes)."""
+        self._source(query.source)
         self._all()
         return self._cache.get(("listing", self.store.generation, viewer.cache_key(), query),
                                lambda: self._listing(viewer, query))
@@ -370,6 +377,7 @@ class Workspace:
     # -- action items ------------------------------------------------------------------------------------
     def actions(self, viewer: Viewer, query: actions_lib.ActionQuery, today: dt.date) -> list[ActionRow]:
         """The action items of every postmortem the viewer may see that match the query, in the one order."""
+        self._source(query.source)
         self._all()
         return self._cache.get(("actions", self.store.generation, viewer.cache_key(), query, today),
                                lambda: self._actions(viewer, query, today))
@@ -416,17 +424,35 @@ class Workspace:
         out = [lifecycle.assess(r, self.policy, today) for r in self.records(viewer)]
         return out + lifecycle.missing(self.incidents(), self._all(), self.policy, today)
 
-    def review(self, viewer: Viewer, month: str | None, today: dt.date) -> dict[str, Any]:
-        """The monthly review (of the month that ended last, when none is given) of what the viewer may see."""
+    def review(self, viewer: Viewer, month: str | None, today: dt.date, *,
+               source: str | None = None) -> dict[str, Any]:
+        """The monthly review (of the month that ended last, when none is given) of what the viewer may see:
+        across every source, or of one (`source`, a `[[sources]]` name; the register's incidents are the
+        project's own, so they are left out of one source's review)."""
         from . import review as lib
 
         month = month or lib.default_month(today)
         lib.parse_month(month)
-        incidents = self.incidents()
-        key = ("review", month, today, self.store.generation, viewer.cache_key(), id(incidents))
-        return self._cache.get(key, lambda: lib.compute(self.records(viewer), month, today, levels=self.levels,
-                                                        policy=self.policy, incidents=incidents,
-                                                        written=self._all()))
+        source = self._source(source)
+        incidents = self.incidents() if source is None else []
+        key = ("review", month, today, self.store.generation, viewer.cache_key(), id(incidents), source)
+
+        def of_source(records: list[Record]) -> list[Record]:
+            return records if source is None else [r for r in records if r.source == source]
+
+        return self._cache.get(key, lambda: lib.compute(of_source(self.records(viewer)), month, today,
+                                                        levels=self.levels, policy=self.policy, incidents=incidents,
+                                                        written=of_source(self._all())))
+
+    def sources(self) -> list[str]:
+        """The names of the configured `[[sources]]`, in order."""
+        return [name for name, _ in self.reader.sources]
+
+    def _source(self, name: str | None) -> str | None:
+        if name and name not in self.sources():
+            known = ", ".join(self.sources()) or "none is configured"
+            raise InputError(f"no source `{name}`; the sources are: {known}")
+        return name or None
 
     def home(self, viewer: Viewer, today: dt.date) -> Home:
         """What needs attention now: open P0/P1 postmortems, late and missing ones, overdue items."""

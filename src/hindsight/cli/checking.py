@@ -73,11 +73,14 @@ def check(paths: tuple[Path, ...], fmt: str, select: list[str], ignore: list[str
 def _check_results(config, paths, select, ignore, today, *, fix=False, unsafe=False, no_cache=False, jobs=None,
                    progress=False):
     """Run the check as `check` does: (results, the bytes read from standard input or None)."""
+    from .. import sources
     from ..lint.engine import make_settings
     from ..lint.run import expand, run
 
     settings = make_settings(config, select_=select, ignore=ignore, today=today or dt.date.today())
-    targets = expand(list(paths) or [_relative(config.incidents_dir)])
+    # With no path given: the project's folder and every source's that is on this machine (synced).
+    own = [_relative(config.incidents_dir)] + [_relative(s.folder) for s in sources.of(config) if s.folder.is_dir()]
+    targets = expand(list(paths) or own)
     stdin = sys.stdin.buffer.read() if any(str(p) == "-" for p in targets) else None
     with _progress(len(targets), "Checking postmortems", enabled=progress) as advance:
         results = run(targets, settings, use_cache=not no_cache, fix=fix, unsafe=unsafe, jobs=jobs,

@@ -61,9 +61,10 @@ def show(file: Path, fmt: str, today, groups) -> None:
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
+@click.option("--source", help="Only the postmortems of this `[[sources]]` repository.")
 @_groups
 @_errors
-def list_(directory: Path | None, fmt: str, jobs: int | None, groups) -> None:
+def list_(directory: Path | None, fmt: str, jobs: int | None, source: str | None, groups) -> None:
     """List every postmortem under a folder (default: the incidents folder).
 
     Shows date, severity, status, title and open action items, newest first.
@@ -77,7 +78,7 @@ def list_(directory: Path | None, fmt: str, jobs: int | None, groups) -> None:
     folder = directory or _config().incidents_dir
     with _progress(len(corpus.find(folder)), "Reading postmortems", enabled=fmt == "table") as advance:
         ws = _workspace(directory, jobs=jobs, progress=advance)
-        rows = [r.summary_dict() for r in ws.records(_viewer(groups))]
+        rows = [r.summary_dict() for r in ws.records(_viewer(groups), source=source)]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
@@ -153,10 +154,11 @@ def _print_pdf(html: str, output: Path, browser: str) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
 @click.option("--dir", "directory", type=click.Path(path_type=Path),
               help="Folder of postmortems (default: the incidents folder).")
+@click.option("--source", help="Review only the postmortems of this `[[sources]]` repository.")
 @_groups
 @_errors
 def review(month_arg: str | None, month: str | None, today, fmt: str, output: Path | None, directory,
-           groups) -> None:
+           source: str | None, groups) -> None:
     """The monthly review: postmortems, completion rates and trend, metrics, themes, repeats.
 
     Every formula is written in the report and in docs/metrics.md. HTML is
@@ -175,7 +177,7 @@ def review(month_arg: str | None, month: str | None, today, fmt: str, output: Pa
     if fmt == "pdf" and output is None:
         raise InputError("a PDF is written to a file: add -o FILE.pdf")
     ws = _workspace(directory)
-    data = ws.review(_viewer(groups), month_arg or month, today or dt.date.today())
+    data = ws.review(_viewer(groups), month_arg or month, today or dt.date.today(), source=source)
     if fmt == "json":
         out = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif fmt in ("html", "pdf"):
@@ -325,3 +327,39 @@ def site_build(out: Path, base_url: str, audience: str, groups: str, today, dire
                f"{len(built.removed)} removed; {built.rendered} postmortem page(s) rendered", err=True)
     if _unreadable(ws.errors()):
         sys.exit(2)
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+@_errors
+def sources(ctx: click.Context) -> None:
+    """The other repositories whose postmortems are read with this project's (`[[sources]]`): list them.
+
+    Example: hindsight sources sync
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .. import corpus
+    from .. import sources as lib
+
+    for s in lib.of(_config()):
+        where = s.url or str(s.root)
+        count = f"{len(corpus.find(s.folder))} postmortems" if s.folder.is_dir() else "not synced yet" \
+            if s.url else "missing"
+        click.echo(f"{s.name}\t{where}\t{s.incidents_dir}\t{count}")
+
+
+@sources.command("sync")
+@_errors
+def sources_sync() -> None:
+    """Clone each git source (shallow), or bring it up to date with its branch; check each path source.
+
+    Example: hindsight sources sync
+    """
+    from .. import sources as lib
+
+    done = lib.sync(_config())
+    if not done:
+        click.echo("no sources: add [[sources]] to hindsight.toml (docs/scale.md)", err=True)
+    for s in done:
+        click.echo(f"{s.name}: {s.action}{f' at {s.commit[:12]}' if s.commit else ''}, {s.postmortems} postmortems")

@@ -25,6 +25,7 @@ def _filters(fn):
         click.option("--until", callback=_date, help="Only incidents on or before this date."),
         click.option("--overdue", is_flag=True, help="Only items past their due date and not closed."),
         click.option("--file", "file_", help="Only the postmortem with this file name."),
+        click.option("--source", help="Only the postmortems of this `[[sources]]` repository."),
         click.option("--today", callback=_date, help="The date for overdue, YYYY-MM-DD (default: today)."),
         click.option("--dir", "directory", type=click.Path(path_type=Path),
                      help="Folder of postmortems (default: the incidents folder)."),
@@ -48,11 +49,11 @@ def actions(ctx: click.Context, **params) -> None:
         ctx.invoke(actions_list, **params)
 
 
-def _query(owner, status, severity, since, until, overdue, file_):
+def _query(owner, status, severity, since, until, overdue, file_, source=None):
     from ..actions import ActionQuery
 
     return ActionQuery(owner=owner, status=status, severity=severity, since=since, until=until, overdue=overdue,
-                       file=file_)
+                       file=file_, source=source)
 
 
 @actions.command("list")
@@ -61,7 +62,7 @@ def _query(owner, status, severity, since, until, overdue, file_):
               show_default=True, help="markdown: the standard's Action Item Status table.")
 @_errors
 def actions_list(fmt, directory=None, today=None, owner=None, status=None, severity=None, since=None, until=None,
-                 overdue=False, file_=None, groups=None) -> None:
+                 overdue=False, file_=None, source=None, groups=None) -> None:
     """List action items with their stable IDs (`<file>#<n>`), newest incident first.
 
     Example: hindsight actions list --status open --format markdown
@@ -70,7 +71,7 @@ def actions_list(fmt, directory=None, today=None, owner=None, status=None, sever
 
     ws = _workspace(directory)
     today = today or dt.date.today()
-    rows = ws.actions(_viewer(groups), _query(owner, status, severity, since, until, overdue, file_), today)
+    rows = ws.actions(_viewer(groups), _query(owner, status, severity, since, until, overdue, file_, source), today)
     if fmt == "json":
         click.echo(json.dumps([a.to_dict(today) for a in rows], indent=2, ensure_ascii=False))
     elif fmt == "csv":
@@ -90,14 +91,14 @@ def actions_list(fmt, directory=None, today=None, owner=None, status=None, sever
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_errors
 def actions_stats(fmt, directory=None, today=None, owner=None, status=None, severity=None, since=None, until=None,
-                  overdue=False, file_=None, groups=None) -> None:
+                  overdue=False, file_=None, source=None, groups=None) -> None:
     """Completion rate (DONE / (all - WONTFIX)), open and overdue items, by owner and severity.
 
     Example: hindsight actions stats --since 2026-01-01 --format json
     """
     ws = _workspace(directory)
     today = today or dt.date.today()
-    figures = ws.action_stats(_viewer(groups), _query(owner, status, severity, since, until, overdue, file_),
+    figures = ws.action_stats(_viewer(groups), _query(owner, status, severity, since, until, overdue, file_, source),
                               today)
     if fmt == "json":
         click.echo(json.dumps(figures, indent=2, ensure_ascii=False))

@@ -85,7 +85,7 @@ class FolderStore:
         return {"added": 0, "updated": 0, "removed": 0}
 
     def _read(self) -> None:
-        paths = corpus.find(self.folder)
+        paths = corpus.find(self.folder) + [p for f in self.reader.folders[1:] if f.is_dir() for p in corpus.find(f)]
         loaded = corpus.map_files(paths, self.reader, jobs=self.jobs, progress=self.progress)
         self._records = unique([item.value if item.value is not None else self.reader.unreadable(item.path,
                                                                                                  item.error or "")

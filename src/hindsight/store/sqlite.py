@@ -80,7 +80,8 @@ class SqliteStore:
         self._leader = ProcessLock(db_path.with_name(db_path.name + ".lock"))
         self._leading = False
         fingerprint = hashlib.sha256(json.dumps([RECORD_VERSION, reader.themes_extra, str(folder),
-                                                 str(reader.history_before or "")]).encode()).hexdigest()
+                                                 str(reader.history_before or ""),
+                                                 [(n, str(f)) for n, f in reader.sources]]).encode()).hexdigest()
         db = self.db
         db.execute("BEGIN IMMEDIATE")  # two processes starting at once: one makes the schema, one finds it
         try:
@@ -161,7 +162,7 @@ class SqliteStore:
     def _sync(self) -> dict[str, int]:
         """Write what changed on disk into the index, as one change."""
         on_disk: dict[str, tuple[Path, os.stat_result]] = {}
-        for p in corpus.find(self.folder) if self.folder.is_dir() else []:
+        for p in (p for folder in self.reader.folders if folder.is_dir() for p in corpus.find(folder)):
             try:
                 on_disk[str(p.resolve())] = (p, p.stat())
             except OSError:

@@ -57,11 +57,12 @@ async def git_hook(request: Request) -> dict[str, Any]:
 @router.get("/postmortems")
 def postmortems(request: Request, q: str | None = None, severity: str | None = None, status: str | None = None,
                 since: dt.date | None = None, until: dt.date | None = None, tag: str | None = None,
-                sort: str = "date", page: int = 1) -> dict[str, Any]:
-    """One page of the postmortems you may see (`hindsight list`), with search snippets when `q` is given."""
+                sort: str = "date", page: int = 1, source: str | None = None) -> dict[str, Any]:
+    """One page of the postmortems you may see (`hindsight list`), with search snippets when `q` is given;
+    of one `[[sources]]` repository with `source`."""
     portal = portal_of(request)
     query = PostmortemQuery(q=q, severity=severity, status=status, since=since, until=until, tag=tag, sort=sort,
-                            page=page)
+                            page=page, source=source)
     return portal.workspace.postmortems(user_of(request).viewer, query).to_dict()
 
 
@@ -76,23 +77,23 @@ def postmortem(request: Request, file_id: str) -> dict[str, Any]:
 @router.get("/actions")
 def actions(request: Request, owner: str | None = None, status: str | None = None, severity: str | None = None,
             since: dt.date | None = None, until: dt.date | None = None, overdue: bool = False,
-            file: str | None = None) -> list[dict[str, Any]]:
+            file: str | None = None, source: str | None = None) -> list[dict[str, Any]]:
     """Action items of the postmortems you may see (`hindsight actions --format json`)."""
     portal = portal_of(request)
     today = portal.today()
     query = ActionQuery(owner=owner, status=status, severity=severity, since=since, until=until, overdue=overdue,
-                        file=file)
+                        file=file, source=source)
     return [a.to_dict(today) for a in portal.workspace.actions(user_of(request).viewer, query, today)]
 
 
 @router.get("/actions/stats")
 def action_stats(request: Request, owner: str | None = None, status: str | None = None,
                  severity: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
-                 overdue: bool = False, file: str | None = None) -> dict[str, Any]:
+                 overdue: bool = False, file: str | None = None, source: str | None = None) -> dict[str, Any]:
     """Completion figures (`hindsight actions stats --format json`)."""
     portal = portal_of(request)
     query = ActionQuery(owner=owner, status=status, severity=severity, since=since, until=until, overdue=overdue,
-                        file=file)
+                        file=file, source=source)
     return portal.workspace.action_stats(user_of(request).viewer, query, portal.today())
 
 
@@ -124,15 +125,16 @@ def status(request: Request) -> list[dict[str, Any]]:
 
 
 @router.get("/review")
-def review_default(request: Request) -> dict[str, Any]:
+def review_default(request: Request, source: str | None = None) -> dict[str, Any]:
     """The monthly review of the month that ended last (`hindsight review --format json`)."""
     portal = portal_of(request)
-    return portal.workspace.review(user_of(request).viewer, None, portal.today())
+    return portal.workspace.review(user_of(request).viewer, None, portal.today(), source=source)
 
 
 @router.get("/review/{month}")
-def review(request: Request, month: str) -> dict[str, Any]:
-    """The monthly review of a month, YYYY-MM (`hindsight review MONTH --format json`)."""
+def review(request: Request, month: str, source: str | None = None) -> dict[str, Any]:
+    """The monthly review of a month, YYYY-MM (`hindsight review MONTH --format json`); of one `[[sources]]`
+    repository with `source`."""
     portal = portal_of(request)
-    return portal.workspace.review(user_of(request).viewer, month, portal.today())
+    return portal.workspace.review(user_of(request).viewer, month, portal.today(), source=source)
 

@@ -323,7 +323,7 @@ class Workspace:
         file, shown, v, text, pm = self._read(viewer, ref)
         findings = self._cache.get(("findings", str(file.resolve()), v, today),
                                    lambda: self._check(text, file, today))
-        return Document(file.stem, shown, file, v, text, pm, findings)
+        return Document(self.reader.file_id(file), shown, file, v, text, pm, findings)
 
     def head(self, viewer: Viewer, file_id: str) -> Head:
         """Which version of a postmortem the viewer would read now, without parsing it when the index holds

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -101,6 +101,55 @@ def _alternation(phrases: Iterable[str]) -> str:
     return "|".join(re.escape(p).replace(r"\ ", _FILLER).replace("'", "['’]") for p in parts)
 
 
+#: Where a phrase can start: a word not inside a longer word (the phrases' own `(?<![\w-])`). Apostrophes end
+#: it, as they end a word for that look-behind ("o'brien" has a word start at "brien").
+_WORD_START = re.compile(r"(?<![\w-])\w[\w-]*")
+
+
+def word_starts(text: str, only: frozenset[str] | None = None) -> list[tuple[int, str]]:
+    """(offset, lower-cased word) of every word of `text` where a phrase can start; of the words in `only`."""
+    words = [(m.start(), m.group(0).lower()) for m in _WORD_START.finditer(text)]
+    return words if only is None else [aw for aw in words if aw[1] in only]
+
+
+class Phrases:
+    """A list of phrases as one case-blind pattern, matched only where one of them can start.
+
+    Python's regular expressions try every branch of an alternation at every position of a text, so a
+    list of a hundred phrases costs a hundred tries per character. Here the text's words are read once
+    and the pattern is tried only at a word that begins some phrase: the cost follows the prose, and
+    barely the length of the lists. The matches are exactly `pattern.finditer`'s (`tests/language/
+    test_phrases.py` checks it on every real postmortem).
+    """
+
+    def __init__(self, phrases: Iterable[str], *, end: bool = True):
+        phrases = [p for p in phrases if p.strip()]
+        boundary = r"(?![\w-])" if end else ""
+        self.pattern = re.compile(rf"(?<![\w-])(?:{_alternation(phrases)}){boundary}", re.I)
+        # The word each phrase starts with, as `_WORD_START` reads words. A match starts with exactly that word
+        # (what follows it in the phrase is not part of a word), or, with no `end` boundary, with a word it begins.
+        self.starts = frozenset(m.group(0) for p in phrases if (m := _WORD_START.match(p.strip().lower())))
+        self.prefix = not end
+
+    def _starts(self, word: str) -> bool:
+        return word in self.starts or (self.prefix and any(word.startswith(s) for s in self.starts))
+
+    def finditer(self, text: str, at: list[tuple[int, str]] | None = None) -> Iterator[re.Match[str]]:
+        """The matches in `text`; `at`, the (offset, lower-cased word) of its words (`word_starts`), when the
+        caller read them already for several lists."""
+        end = 0
+        for a, w in at if at is not None else word_starts(text):
+            if a < end or not self._starts(w):
+                continue
+            m = self.pattern.match(text, a)
+            if m is not None:
+                end = m.end() if m.end() > a else a + 1
+                yield m
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self.finditer(text), None)
+
+
 class Lexicon:
     """The word lists, compiled; built once per configuration."""
 
@@ -112,15 +161,15 @@ class Lexicon:
         self.persons = frozenset(d["persons"])
         self.team = frozenset(d["team"])
         self.systems = frozenset(d["systems"])
-        self.judgement = re.compile(rf"(?<![\w-])(?:{_alternation([*d['judgement'], *words])})(?![\w-])", re.I)
-        self.not_judgement = re.compile(rf"(?<![\w-])(?:{_alternation(d['not_judgement'])})(?![\w-])", re.I)
+        self.judgement = Phrases([*d["judgement"], *words])
+        self.not_judgement = Phrases(d["not_judgement"])
         self.possessive_fault = re.compile(r"(?<![\w-])([\w@.-]+)['’]s\s+(?:fault|mistake|error|carelessness|"
                                            r"negligence|screw-?up)(?![\w-])|\b(?:his|her|their|my|our|your)\s+"
                                            r"(?:fault|carelessness|negligence)(?![\w-])", re.I)
-        self.strong = re.compile(rf"(?<![\w-])(?:{_alternation(d['strong'])})(?![\w-])", re.I)
-        self.weak = re.compile(rf"(?<![\w-])(?:{_alternation([*d['weak'], *verbs])})(?![\w-])", re.I)
-        self.passive = re.compile(rf"(?<![\w-])(?:{_alternation(d['passive'])})(?![\w-])", re.I)
-        self.human_error = re.compile(rf"(?<![\w-])(?:{_alternation(d['human_error'])})(?![\w-])", re.I)
+        self.strong = Phrases(d["strong"])
+        self.weak = Phrases([*d["weak"], *verbs])
+        self.passive = Phrases(d["passive"])
+        self.human_error = Phrases(d["human_error"])
         # Words that can start a blameful phrase: text with none of them needs no closer look, and
         # that is most text, so this one set lookup per word is what checking usually costs.
         self.triggers = frozenset(_first_words([*d["judgement"], *words, *d["strong"], *d["weak"], *verbs,
@@ -136,7 +185,9 @@ class Lexicon:
         # the runbook…"), so naming a person makes it worth the closer look too.
         self.lexical_triggers = self.triggers
         self.triggers = self.triggers | self.person_words | {"who"} | {n.lower() for n in self.names}
-        self.cause = re.compile(rf"(?<![\w-])(?:{_alternation(d['cause_words'])})", re.I)
+        self.cause = Phrases(d["cause_words"], end=False)
+        self.word_starts = frozenset().union(*(p.starts for p in (self.judgement, self.not_judgement, self.strong,
+                                                                  self.weak, self.passive)))
 
     # -- who is the subject -------------------------------------------------------------------------
     def kind_of(self, words: list[str]) -> str | None:
@@ -285,8 +336,9 @@ def find_blame(text: str, lex: Lexicon, words: set[str] | None = None) -> list[H
 def _by_words(text: str, lex: Lexicon) -> list[Hit]:
     """The blame the word lists find: judgements, failures with a person as subject, passives."""
     hits: list[Hit] = []
-    exempt = [(m.start(), m.end()) for m in lex.not_judgement.finditer(text)]
-    for m in lex.judgement.finditer(text):
+    at = word_starts(text, lex.word_starts)  # the words any of the lists below can start with, read once
+    exempt = [(m.start(), m.end()) for m in lex.not_judgement.finditer(text, at)]
+    for m in lex.judgement.finditer(text, at):
         if _inside(exempt, m.start(), m.end()) or _negated(text, m.start()):
             continue
         if m.group(0).lower().endswith("ly") and lex.kind_of(lex.subject_before(text, m.start())) == "system":
@@ -298,7 +350,7 @@ def _by_words(text: str, lex: Lexicon) -> list[Hit]:
             hits.append(Hit(m.start(), m.end(), m.group(0), "judgement",
                             "say what in the system failed instead of whose fault it was"))
     for rx, strong in ((lex.strong, True), (lex.weak, False)):
-        for m in rx.finditer(text):
+        for m in rx.finditer(text, at):
             if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in hits):
                 continue
             subject = lex.subject_before(text, m.start())
@@ -310,7 +362,7 @@ def _by_words(text: str, lex: Lexicon) -> list[Hit]:
                     first = text.rfind(subject[0], max(0, m.start() - 120), m.start())
                     start = first if first >= 0 else start
                 hits.append(Hit(start, m.end(), text[start:m.end()], "person-cause", _suggest(m.group(0))))
-    for m in lex.passive.finditer(text):
+    for m in lex.passive.finditer(text, at):
         who = lex.person_after(text, m.end())
         if who and not any(h.start <= m.start() < h.end for h in hits):
             kind = "human-error" if re.match(r"(mistakes?|errors?)\b", m.group(0), re.I) else "person-cause"

@@ -56,7 +56,7 @@ def check(paths: tuple[Path, ...], fmt: str, select: list[str], ignore: list[str
             click.echo(f"hindsight: {stale} baseline entr{'ies' if stale != 1 else 'y'} no longer match a finding "
                        f"(fixed, or the text changed); drop {'them' if stale != 1 else 'it'} with "
                        f"`hindsight baseline --update --file {baseline_file}`", err=True)
-    sys.stdout.write(output.FORMATS[fmt](findings))
+    output.write(fmt, findings, sys.stdout)
     fixed = [(r.path, f) for r in results for f in r.fixed]
     for path, f in fixed:
         click.echo(f"fixed {path}:{f.line}: {f.code} {f.name}: {f.fix.description if f.fix else ''}", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import TextIO
 
 from ._types import Finding
 from .registry import all_rules
@@ -75,3 +76,23 @@ def sarif(findings: Iterable[Finding]) -> str:
 
 
 FORMATS = {"text": text, "json": as_json, "sarif": sarif, "github": github}
+
+
+def write(fmt: str, findings: list[Finding], out: TextIO) -> None:
+    """Write the findings in a format to a stream as they are turned into text, so that tens of thousands of
+    findings never exist twice more in memory as one string (the same bytes as `FORMATS[fmt]`)."""
+    if fmt == "json":
+        if not findings:
+            out.write("[]\n")
+            return
+        out.write("[\n")
+        for i, f in enumerate(findings):
+            item = json.dumps(f.to_dict(), indent=2, ensure_ascii=False).replace("\n", "\n  ")
+            out.write(f"  {item}{',' if i < len(findings) - 1 else ''}\n")
+        out.write("]\n")
+        return
+    if fmt in ("text", "github"):
+        for i in range(0, len(findings), 1000):
+            out.write(FORMATS[fmt](findings[i:i + 1000]))
+        return
+    out.write(FORMATS[fmt](findings))

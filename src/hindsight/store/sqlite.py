@@ -49,6 +49,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(title, body, tokenize='porter
 """
 #: At most this many words in one search: each is a term FTS5 must intersect.
 MAX_TERMS = 16
+#: The words whose documents are kept between searches. Each is a set of up to every id (half a megabyte
+#: for a word in all of 10,000 documents), so this bounds a process's memory; past it, the set starts again.
+WORDS_KEPT = 64
 
 
 def fts_query(q: str) -> str:
@@ -310,7 +313,7 @@ class SqliteStore:
         except sqlite3.OperationalError:
             ids = frozenset()
         with self._lock_words:
-            if len(self._words) > 256:
+            if len(self._words) > WORDS_KEPT:
                 self._words.clear()
             self._words[key] = ids
         return ids

@@ -12,7 +12,9 @@ thrown away and rebuilt when its file changes.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,8 +32,16 @@ def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
+@cache
 def _date(s: str | None) -> dt.date | None:
+    # One object per day however many records name it: a portal holds ten thousand records in memory.
     return dt.date.fromisoformat(s) if s else None
+
+
+def _shared(s: str | None) -> str | None:
+    """A string read back from the index, as the one copy every record that holds it shares (paths, owners,
+    statuses, the words of causes repeat across records and items)."""
+    return sys.intern(s) if s is not None else None
 
 
 def _datetime(s: str | None) -> dt.datetime | None:
@@ -80,7 +90,8 @@ class ActionRow:
     @classmethod
     def _load(cls, d: dict[str, Any]) -> ActionRow:
         return cls(**{**d, "due": _date(d["due"]), "closed": _date(d["closed"]),
-                      "incident_date": _date(d["incident_date"])})
+                      "incident_date": _date(d["incident_date"]),
+                      **{k: _shared(d.get(k)) for k in ("file_id", "path", "owner", "status", "severity", "source")}})
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +171,8 @@ class Record:
                       "allowed_groups": tuple(d["allowed_groups"]), "tags": tuple(d["tags"]),
                       "services": tuple(d["services"]), "themes": tuple(d["themes"]),
                       "components": tuple(d["components"]),
-                      "cause_words": tuple((w, n) for w, n in d["cause_words"]),
+                      "cause_words": tuple((_shared(w), n) for w, n in d["cause_words"]),
+                      "id": _shared(d["id"]), "path": _shared(d["path"]),
                       "runbook_updates": tuple(RunbookUpdate(**u) for u in d["runbook_updates"]),
                       "action_items": tuple(ActionRow._load(a) for a in d["action_items"])})
 

@@ -203,3 +203,21 @@ def test_check_reads_every_synced_source(project):
     paths = {f["path"] for f in json.loads(r.output)}
     assert any(p.startswith(".hindsight/sources/search/") for p in paths)
     assert any("billing/docs/incidents/2026-03-14-invoice-delay.md" in p for p in paths)
+
+
+def test_the_static_site_has_a_page_for_each_source_s_postmortems_and_its_links_resolve(project, tmp_path):
+    from .web.conftest import links_of
+
+    cli("sources", "sync")
+    out = tmp_path / "site"
+    cli("site", "build", "--out", str(out), "--today", "2026-04-10")
+    page = out / "postmortems" / "search" / "2026-03-10-queue-backlog.html"
+    assert page.is_file() and "quokka" in page.read_text(encoding="utf-8")
+    assert not [p for p in out.rglob("*") if ":" in p.name]  # no file name a Windows disk would refuse
+    for html in (out / "postmortems" / "index.html", page):
+        for link in links_of(html.read_text(encoding="utf-8")):
+            if link.startswith(("http:", "https:", "#", "mailto:")):
+                continue
+            assert ":" not in link.split("/")[0], link  # a relative link is never read as a URL scheme
+            target = (html.parent / link.split("?")[0].split("#")[0]).resolve()
+            assert target.exists(), (html, link)

@@ -153,7 +153,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         file = (self.ws.root / record.path).resolve()
         if self.inside and self.config.path is None and self.docs in file.parents:
             return file.relative_to(self.docs).with_suffix(".md").as_posix()
-        return self._uri(f"{record.id}.md")
+        return self._uri(f"{record.id.replace(':', '/', 1)}.md")  # a source's postmortems: a folder of its own
 
     def _plan(self) -> dict[str, _Page]:
         from . import review as review_lib

@@ -48,14 +48,19 @@ def site_file(path: str) -> str:
     elif len(parts) == 1:
         out = f"{parts[0]}/index.html"
     else:
-        out = "/".join(parts[:-1]) + f"/{parts[-1]}.html"
+        # A postmortem from a source (`payments:2025-…`) gets a folder of its source's name: no colon in a file
+        # name (which Windows refuses, and which a relative link would read as a URL scheme).
+        out = "/".join(parts[:-1]) + f"/{parts[-1].replace(':', '/', 1)}.html"
     return out + (f"?{query}" if query else "")
 
 
 def relative(page: str, path: str) -> str:
     """From the site file `page`, the link to the portal path `path` (for HTML rendered outside a template)."""
     target, _, query = site_file(path).partition("?")
-    return posixpath.relpath(target, posixpath.dirname(page) or ".") + (f"?{query}" if query else "")
+    link = posixpath.relpath(target, posixpath.dirname(page) or ".")
+    if ":" in link.partition("/")[0]:
+        link = "./" + link  # never read as a scheme
+    return link + (f"?{query}" if query else "")
 
 
 def site_link(here: str, path: str) -> str:

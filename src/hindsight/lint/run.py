@@ -100,7 +100,9 @@ def run(paths: list[Path], settings: Settings, *, use_cache: bool = True, fix: b
                 hit = cache.by_stat(str(p), st)
                 if hit is not None:
                     name = str(p)
-                    results[i] = FileResult(name, [Finding.from_row(name, row) for row in hit])
+                    # (Finding.from_row, inlined: a warm run turns tens of thousands of rows into findings)
+                    results[i] = FileResult(name, [Finding(name, r[0], r[1], r[2], r[3], r[4], r[5], None, r[6])
+                                                   for r in hit])
                     if progress:
                         progress(1)
                     continue

@@ -256,7 +256,7 @@ class Workspace:
     def records(self, viewer: Viewer, *, source: str | None = None) -> list[Record]:
         """Every postmortem the viewer may see, newest first (of one `[[sources]]` entry, with `source`)."""
         if source is not None:
-            name = self._source(source)
+            name = self.source_name(source)
             return [r for r in self.records(viewer) if r.source == name]
         every = self._all()
         if viewer.sees_everything:
@@ -278,7 +278,7 @@ class Workspace:
 
     def postmortems(self, viewer: Viewer, query: PostmortemQuery = PostmortemQuery()) -> Listing:
         """One page of the postmortems the viewer may see that match the query (kept until a file changes)."""
-        self._source(query.source)
+        self.source_name(query.source)
         self._all()
         return self._cache.get(("listing", self.store.generation, viewer.cache_key(), query),
                                lambda: self._listing(viewer, query))
@@ -377,7 +377,7 @@ class Workspace:
     # -- action items ------------------------------------------------------------------------------------
     def actions(self, viewer: Viewer, query: actions_lib.ActionQuery, today: dt.date) -> list[ActionRow]:
         """The action items of every postmortem the viewer may see that match the query, in the one order."""
-        self._source(query.source)
+        self.source_name(query.source)
         self._all()
         return self._cache.get(("actions", self.store.generation, viewer.cache_key(), query, today),
                                lambda: self._actions(viewer, query, today))
@@ -433,7 +433,7 @@ class Workspace:
 
         month = month or lib.default_month(today)
         lib.parse_month(month)
-        source = self._source(source)
+        source = self.source_name(source)
         incidents = self.incidents() if source is None else []
         key = ("review", month, today, self.store.generation, viewer.cache_key(), id(incidents), source)
 
@@ -448,17 +448,21 @@ class Workspace:
         """The names of the configured `[[sources]]`, in order."""
         return [name for name, _ in self.reader.sources]
 
-    def _source(self, name: str | None) -> str | None:
+    def source_name(self, name: str | None) -> str | None:
+        """`name` when it is a configured source (None for none given); `InputError` naming the sources else."""
         if name and name not in self.sources():
             known = ", ".join(self.sources()) or "none is configured"
             raise InputError(f"no source `{name}`; the sources are: {known}")
         return name or None
 
-    def home(self, viewer: Viewer, today: dt.date) -> Home:
-        """What needs attention now: open P0/P1 postmortems, late and missing ones, overdue items."""
+    def home(self, viewer: Viewer, today: dt.date, *, source: str | None = None) -> Home:
+        """What needs attention now: open P0/P1 postmortems, late and missing ones, overdue items; across every
+        source, or of one (`source`: its postmortems and items; the register's missing postmortems are the
+        project's own, so they are left out)."""
+        source = self.source_name(source)
         self._all()
-        return self._cache.get(("home", self.store.generation, viewer.cache_key(), today, self._register_key()),
-                               lambda: self._home(viewer, today))
+        return self._cache.get(("home", self.store.generation, viewer.cache_key(), today, self._register_key(),
+                                source), lambda: self._home(viewer, today, source))
 
     def _register_key(self) -> tuple:
         try:
@@ -467,23 +471,23 @@ class Workspace:
         except OSError:
             return ()
 
-    def _home(self, viewer: Viewer, today: dt.date) -> Home:
+    def _home(self, viewer: Viewer, today: dt.date, source: str | None) -> Home:
         from . import lifecycle
 
-        records = self.records(viewer)
+        records = self.records(viewer, source=source)
         closing = self.policy.statuses[-1].lower()
         majors = [r for r in records if r.severity in self.levels[:2] and (r.status or "").lower() != closing
                   and not r.historical]
         late = [a for a in (lifecycle.assess(r, self.policy, today) for r in records) if a.state == "late"]
         register_error = None
         try:
-            missing = lifecycle.missing(self.incidents(), self._all(), self.policy, today)
+            missing = lifecycle.missing(self.incidents(), self._all(), self.policy, today) if source is None else []
         except ReadError as e:
             missing, register_error = [], str(e)
-        overdue = self.actions(viewer, actions_lib.ActionQuery(overdue=True), today)
+        overdue = self.actions(viewer, actions_lib.ActionQuery(overdue=True, source=source), today)
         month = f"{today:%Y-%m}"
         try:
-            figures = self.review(viewer, month, today)
+            figures = self.review(viewer, month, today, source=source)
         except ReadError:
             from . import review as lib
 

@@ -42,22 +42,22 @@ def review_link(ref: dict[str, Any]) -> str | None:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request):
+def home(request: Request, source: str | None = None):
     portal, user = portal_of(request), user_of(request)
     today = portal.today()
-    h = portal.workspace.home(user.viewer, today)
-    chart = portal.cached(("home-chart", h.month, portal.workspace.store.generation, today, user.viewer.cache_key()),
-                          lambda: charts.home_chart(h.figures, portal.workspace.levels))
+    h = portal.workspace.home(user.viewer, today, source=source or None)
+    chart = portal.cached(("home-chart", h.month, portal.workspace.store.generation, today, user.viewer.cache_key(),
+                           source), lambda: charts.home_chart(h.figures, portal.workspace.levels))
     return portal.render("home.html.j2", request, home=h, chart=chart, limit=HOME_LIMIT)
 
 
 @router.get("/postmortems", response_class=HTMLResponse)
 def postmortems(request: Request, q: str | None = None, severity: str | None = None, status: str | None = None,
                 since: str | None = None, until: str | None = None, tag: str | None = None,
-                sort: str = "date", page: int = 1):
+                sort: str = "date", page: int = 1, source: str | None = None):
     portal, user = portal_of(request), user_of(request)
     query = PostmortemQuery(q=q, severity=severity, status=status, since=_date(since, "since"),
-                            until=_date(until, "until"), tag=tag, sort=sort, page=page)
+                            until=_date(until, "until"), tag=tag, sort=sort, page=page, source=source)
     listing = portal.workspace.postmortems(user.viewer, query)
     ctx = dict(listing=listing, snippets=listing.html_snippets(), q=q or "",
                severity=severity or "", status=status or "", since=since or "", until=until or "", tag=tag or "",
@@ -107,11 +107,11 @@ def shared(request: Request, file_id: str, audience: str):
 
 @router.get("/actions", response_class=HTMLResponse)
 def actions(request: Request, owner: str | None = None, status: str | None = None, severity: str | None = None,
-            overdue: bool = False):
+            overdue: bool = False, source: str | None = None):
     portal, user = portal_of(request), user_of(request)
     today = portal.today()
     items = portal.workspace.actions(user.viewer, ActionQuery(owner=owner, status=status, severity=severity,
-                                                              overdue=overdue), today)
+                                                              overdue=overdue, source=source), today)
     versions = _versions(portal, user, items[:BOARD_LIMIT])
     ctx = dict(items=[a.to_dict(today) | {"file_id": a.file_id, "version": versions.get(a.file_id)}
                       for a in items[:BOARD_LIMIT]], total=len(items), owner=owner or "", status=status or "",
@@ -182,24 +182,27 @@ async def new_submit(request: Request):
 
 
 @router.get("/review")
-def review_now(request: Request, month: str | None = None):
+def review_now(request: Request, month: str | None = None, source: str | None = None):
+    from urllib.parse import quote
+
     from .. import review as lib
 
     portal = portal_of(request)
     wanted = month or lib.default_month(portal.today())
     lib.parse_month(wanted)
-    return RedirectResponse(f"/review/{wanted}", status_code=307)
+    name = portal.workspace.source_name(source) if source else None
+    return RedirectResponse(f"/review/{wanted}" + (f"?source={quote(name)}" if name else ""), status_code=307)
 
 
 @router.get("/review/{month}", response_class=HTMLResponse)
-def review(request: Request, month: str):
+def review(request: Request, month: str, source: str | None = None):
     from ..review import report
 
     portal, user = portal_of(request), user_of(request)
     ws = portal.workspace
     today = portal.today()
-    data = ws.review(user.viewer, month, today)
+    data = ws.review(user.viewer, month, today, source=source or None)
     # Keyed like the data it renders (which depends on the user's groups), never by object identity.
-    body = portal.cached(("review-html", month, ws.store.generation, today, user.viewer.cache_key()),
+    body = portal.cached(("review-html", month, ws.store.generation, today, user.viewer.cache_key(), source or None),
                          lambda: report.html_body(data, ws.levels, review_link))
     return portal.render("review.html.j2", request, month=month, body=body)

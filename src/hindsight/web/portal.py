@@ -50,6 +50,8 @@ class Portal:
 
     def render(self, name: str, request: Request, status_code: int = 200, **ctx: Any) -> HTMLResponse:
         user: User = request.state.user
+        ctx.setdefault("sources", self.workspace.sources())
+        ctx.setdefault("source", request.query_params.get("source") or "")
         body = self.env.get_template(name).render(user=user, csrf=request.state.csrf, request_path=request.url.path,
                                                   today=self.today(), **ctx)
         return HTMLResponse(body, status_code=status_code)

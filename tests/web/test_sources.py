@@ -18,8 +18,8 @@ from hindsight.errors import ConfigError
 from hindsight.web import create_app
 from hindsight.web.auth import AuthSettings
 
-from .conftest import EXAMPLES
-from .web.conftest import Server
+from ..conftest import EXAMPLES
+from .conftest import Server
 
 ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x",
        "PATH": "/usr/bin:/bin", "HOME": "/nonexistent"}
@@ -206,7 +206,7 @@ def test_check_reads_every_synced_source(project):
 
 
 def test_the_static_site_has_a_page_for_each_source_s_postmortems_and_its_links_resolve(project, tmp_path):
-    from .web.conftest import links_of
+    from .conftest import links_of
 
     cli("sources", "sync")
     out = tmp_path / "site"
@@ -221,3 +221,33 @@ def test_the_static_site_has_a_page_for_each_source_s_postmortems_and_its_links_
             assert ":" not in link.split("/")[0], link  # a relative link is never read as a URL scheme
             target = (html.parent / link.split("?")[0].split("#")[0]).resolve()
             assert target.exists(), (html, link)
+
+
+def test_the_portal_pages_filter_by_source_and_each_count_is_its_list(project, page):
+    import datetime as dt
+
+    cli("sources", "sync")
+    app = create_app(load(project), auth=AuthSettings("none", False), refresh_seconds=0, today=dt.date(2026, 4, 10))
+    with Server(app) as s:
+        page.goto(s.url + "/postmortems")
+        rows = page.locator("table.results tbody tr")
+        every = rows.count()
+        page.select_option("select[name=source]", "payments")
+        page.wait_for_url("**source=payments**")
+        page.wait_for_selector("#count:has-text('2 postmortems')")
+        titles = sorted(t.strip() for t in page.locator("#results tbody tr a").all_inner_texts())
+        assert titles == ["payments declines incident", "payments zanzibar incident"]
+        assert every > 2
+        # The home page of one source: its count is its list's length.
+        page.goto(s.url + "/?source=search")
+        assert page.locator("h1").inner_text() == "Postmortems of search"
+        assert page.locator(".figures dd").first.inner_text() == "1"
+        # The review of one source, chosen from the review page's form.
+        page.goto(s.url + "/review/2026-03")
+        page.select_option("select[name=source]", "billing")
+        page.click("form.filters button")
+        page.wait_for_url("**/review/2026-03?source=billing")
+        body = page.locator("article.doc").inner_text()
+        assert "invoice" in body.lower() and "quokka" not in body.lower() and "declines" not in body.lower()
+        with closing(s.client()) as c:
+            assert c.get("/?source=nowhere").status_code == 400

@@ -251,3 +251,20 @@ def test_the_portal_pages_filter_by_source_and_each_count_is_its_list(project, p
         assert "invoice" in body.lower() and "quokka" not in body.lower() and "declines" not in body.lower()
         with closing(s.client()) as c:
             assert c.get("/?source=nowhere").status_code == 400
+
+
+def test_the_cli_and_the_api_agree_on_every_source_filter(project):
+    import datetime as dt
+
+    cli("sources", "sync")
+    app = create_app(load(project), auth=AuthSettings("none", False), refresh_seconds=0, today=dt.date(2026, 4, 10))
+    with Server(app) as s, closing(s.client()) as c:
+        for name in (None, "payments", "search", "billing"):
+            flag = ["--source", name] if name else []
+            params = {"source": name} if name else {}
+            assert c.get("/api/actions", params=params).json() == json.loads(
+                cli("actions", "--format", "json", "--today", "2026-04-10", *flag))
+            assert c.get("/api/actions/stats", params=params).json() == json.loads(
+                cli("actions", "stats", "--format", "json", "--today", "2026-04-10", *flag))
+            assert c.get("/api/review/2026-03", params=params).json() == json.loads(
+                cli("review", "2026-03", "--format", "json", "--today", "2026-04-10", *flag))

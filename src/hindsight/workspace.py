@@ -287,19 +287,20 @@ class Workspace:
         records = self.records(viewer)
         if query.filters:
             records = [r for r in records if query.matches(r)]
+        first = (query.page - 1) * query.page_size
         if query.q:
-            found = self.store.search(query.q, relevance=query.sort == "relevance")
+            found = self.store.search(query.q)
             if found is None:
                 raise InputError("searching needs the portal's index; run `hindsight serve`")
-            if query.sort == "relevance":
-                by_id = {r.id: r for r in records}
-                records = [by_id[i] for i in found if i in by_id]
-            else:
-                hits = set(found)
-                records = [r for r in records if r.id in hits]
-        records = _sorted(records, query.sort)
-        first = (query.page - 1) * query.page_size
-        page = records[first:first + query.page_size]
+            hits = set(found)
+            records = [r for r in records if r.id in hits]
+        if query.q and query.sort == "relevance":
+            # Counted from the words' documents, as newest first is; only the page is read in FTS5's order.
+            among = {r.id: r for r in records}
+            page = [among[i] for i in self.store.best(query.q, among.keys(), first, query.page_size)]
+        else:
+            records = _sorted(records, query.sort)
+            page = records[first:first + query.page_size]
         snippets = self.store.snippets(query.q, [r.id for r in page]) if query.q and page else {}
         return Listing(len(records), query.page, query.page_size, page, snippets)
 

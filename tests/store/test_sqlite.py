@@ -59,6 +59,14 @@ def test_search_pages_are_newest_first_with_snippets_and_hide_restricted(tmp_pat
     assert listing.total == 31 and listing.items[0].id == secret
     best = ws.postmortems(PUBLIC, PostmortemQuery(q="replica primary", sort="relevance", page_size=100))
     assert {r.id for r in best.items} == set(matching)
+    # Pages of the best-match order are slices of the one order, and count what newest-first counts.
+    paged = [ws.postmortems(PUBLIC, PostmortemQuery(q="replica primary", sort="relevance", page=n, page_size=7))
+             for n in range(1, 6)]
+    assert [r.id for p in paged for r in p.items] == [r.id for r in best.items]
+    newest = ws.postmortems(PUBLIC, PostmortemQuery(q="replica primary", page_size=7))
+    assert {p.total for p in paged} == {best.total} == {newest.total} == {30}
+    assert [r.id for r in ws.postmortems(Viewer.member_of(["security"]), PostmortemQuery(
+        q="replica", sort="relevance", page_size=100)).items].count(secret) == 1  # seen by its group, once
     assert ws.postmortems(PUBLIC, PostmortemQuery(q="zebracorn")).total == 0
     # A restricted document's words give it away to nobody outside its groups: no hit, no snippet.
     assert ws.postmortems(PUBLIC, PostmortemQuery(q="leaked")).total == 0

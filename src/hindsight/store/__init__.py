@@ -17,7 +17,7 @@ same five methods.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -44,6 +44,10 @@ class Store(Protocol):
     def search(self, q: str, *, relevance: bool = False) -> list[str] | None:
         """Ids of the files whose text matches every word of `q` (best match first with `relevance`);
         None when this store cannot search."""
+        ...
+
+    def best(self, q: str, among: Collection[str], skip: int, take: int) -> list[str]:
+        """One page (`take` after `skip`) of the ids in `among` matching `q`, best match first."""
         ...
 
     def snippets(self, q: str, ids: list[str]) -> dict[str, str]:
@@ -99,6 +103,9 @@ class FolderStore:
 
     def search(self, q: str, *, relevance: bool = False) -> list[str] | None:
         return None
+
+    def best(self, q: str, among: Collection[str], skip: int, take: int) -> list[str]:
+        return []
 
     def snippets(self, q: str, ids: list[str]) -> dict[str, str]:
         return {}

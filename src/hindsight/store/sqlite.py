@@ -25,6 +25,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -299,6 +300,32 @@ class SqliteStore:
         sets = sorted((self._word(w) for w in dict.fromkeys(words)), key=len)
         found = set(sets[0]).intersection(*sets[1:]) if sets else set()
         return list(found)
+
+    def best(self, q: str, among: Collection[str], skip: int, take: int) -> list[str]:
+        """One page of the ids in `among` that match `q`, in FTS5's best-match order: the first `take` after
+        `skip`. Rows are read from SQLite until the page is full, not all of them."""
+        id_of = self._listing()[3]
+        out: list[str] = []
+        try:
+            cur = self.db.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank", (fts_query(q),))
+        except sqlite3.OperationalError:
+            return out
+        try:
+            while len(out) < take:
+                rows = cur.fetchmany(max(take, 64))
+                if not rows:
+                    break
+                for (i,) in rows:
+                    file_id = id_of.get(i)
+                    if file_id is None or file_id not in among:
+                        continue
+                    if skip:
+                        skip -= 1
+                    elif len(out) < take:
+                        out.append(file_id)
+        finally:
+            cur.close()  # no statement left open on the connection (it would hold a read snapshot)
+        return out
 
     def _word(self, word: str) -> frozenset[str]:
         """The ids of the documents holding one word (as FTS5 tokenises and stems it)."""

@@ -206,28 +206,31 @@ class Clone:
         self.reset(upstream)
         return upstream
 
-    def versions(self, path: Path, depth: int = 50) -> dict[str, bytes]:
-        """The file's contents in the last `depth` commits that changed it, by `edit.version`: to find
-        what a person read when the version they sent is not the file's now."""
-        from .edit import version
 
-        name = str(path.resolve().relative_to(self.top.resolve()))
-        commits = self._run("log", f"-{depth}", "--format=%H", "--", name).stdout.split()
-        if not commits:
-            return {}
-        r = subprocess.run(["git", "-C", str(self.top), "cat-file", "--batch"], capture_output=True,
-                           input="".join(f"{c}:{name}\n" for c in commits).encode(),
-                           env={"PATH": _PATH, "HOME": str(Path.home())})
-        out: dict[str, bytes] = {}
-        data, pos = r.stdout, 0
-        while pos < len(data):
-            end = data.index(b"\n", pos)
-            header = data[pos:end].split()
-            pos = end + 1
-            if len(header) < 3 or header[1] != b"blob":
-                continue
-            size = int(header[2])
-            blob = data[pos:pos + size]
-            pos += size + 1
-            out.setdefault(version(blob), blob)
-        return out
+def versions(path: Path, depth: int = 50) -> dict[str, bytes]:
+    """The file's contents in the last `depth` commits that changed it, by `edit.version`: to find what a
+    person read when the version they sent is not the file's now. Empty outside a work tree."""
+    from .edit import version
+
+    top = work_tree(path)
+    if top is None:
+        return {}
+    name = str(path.resolve().relative_to(top.resolve()))
+    commits = _git(top / ".git", "log", f"-{depth}", "--format=%H", "--", name).stdout.split()
+    if not commits:
+        return {}
+    r = subprocess.run(["git", "-C", str(top), "cat-file", "--batch"], capture_output=True,
+                       input="".join(f"{c}:{name}\n" for c in commits).encode(),
+                       env={"PATH": _PATH, "HOME": str(Path.home())})
+    out: dict[str, bytes] = {}
+    data, pos = r.stdout, 0
+    while pos < len(data):
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue  # `<object> missing`: the file did not exist there
+        size = int(header[2])
+        out.setdefault(version(data[pos:pos + size]), data[pos:pos + size])
+        pos += size + 1
+    return out

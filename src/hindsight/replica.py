@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from .edit import still_to_change, version
 from .errors import ConflictError, HindsightError, RemoteError, WriteError
-from .git import Author, Clone, commit, uncommitted, work_tree
+from .git import Author, Clone, commit, uncommitted, versions, work_tree
 from .locks import ProcessLock
 from .parse import parse
 
@@ -77,11 +77,6 @@ class Writer:
                     continue  # a path source with no upstream: nothing to pull
         return list(self._clones.values())
 
-    def _base(self, file: Path, wanted: str) -> bytes | None:
-        """The file as it was at version `wanted`, from its git history; None when it is not there."""
-        top = work_tree(file)
-        return Clone(top, "", "").versions(file).get(wanted) if top is not None else None
-
     def set_action(self, viewer: Viewer, author: Author | None, action_id: str, *, seen: str,
                    status: str | None = None, owner: str | None = None, due: dt.date | None = None,
                    ticket: str | None = None, today: dt.date) -> list[Change]:
@@ -95,7 +90,7 @@ class Writer:
             before = file.read_bytes()
             fields: dict[str, object] = {"status": status, "owner": owner, "due": due, "ticket": ticket}
             if version(before) != seen:
-                base = self._base(file, seen)
+                base = versions(file).get(seen)  # what the person read, from the file's history
                 if base is None:
                     raise ConflictError("the file changed since you read it; nothing was written. Reload it and "
                                         "try again", path=ws.display(file))

@@ -39,15 +39,20 @@ async def git_hook(request: Request) -> dict[str, Any]:
     """The git host's push webhook: pull the shared repository now, so this replica shows a new commit at
     once. Signed with the portal's secret (`HINDSIGHT_HOOK_SECRET`) as GitHub or Gitea sign (an HMAC-SHA256
     of the body), or carrying it as GitLab does (`X-Gitlab-Token`) or as `Authorization: Bearer`."""
+    from fastapi import HTTPException
     from starlette.concurrency import run_in_threadpool
 
     from ..errors import NotFoundError, RefusedError
-    from .security import hook_signed
+    from .security import MAX_HOOK_BODY, hook_signed
 
     portal = portal_of(request)
     if portal.hook_secret is None:
         raise NotFoundError("no webhook here: start the portal with --push and HINDSIGHT_HOOK_SECRET set")
-    body = await request.body()
+    body = b""
+    async for chunk in request.stream():  # a body sent in chunks has no Content-Length to refuse it by
+        body += chunk
+        if len(body) > MAX_HOOK_BODY:
+            raise HTTPException(413, "the webhook's body is too large")
     if not hook_signed(portal.hook_secret, request.headers, body):
         raise RefusedError("the webhook's signature is missing or wrong; set the same secret on the git host")
     pulled = await run_in_threadpool(portal.writer.pull)

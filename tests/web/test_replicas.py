@@ -250,6 +250,29 @@ def serve_process(root: Path, port: int, *extra: str) -> subprocess.Popen:
         time.sleep(0.1)
 
 
+def warmers_in(root: Path) -> list[int]:
+    """The page warmers (`hindsight.web.warm`) running in a folder."""
+    found = []
+    for pid in subprocess.run(["pgrep", "-f", "hindsight.web.warm"], capture_output=True, text=True).stdout.split():
+        try:
+            if Path(f"/proc/{pid}/cwd").resolve() == root.resolve():
+                found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_warmer_whose_portal_is_gone_stops_at_once(site):
+    env = {**os.environ, "HINDSIGHT_SERVE": json.dumps({"root": str(site), "folder": None, "auth": "none",
+                                                        "allow_edits": False, "trusted": [], "today": None,
+                                                        "push": False, "pull_interval": 0})}
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    warmer = subprocess.run([sys.executable, "-m", "hindsight.web.warm", str(dead.pid)], cwd=site, env=env,
+                            timeout=60, capture_output=True, text=True)
+    assert warmer.returncode == 0, warmer.stderr
+
+
 def test_nothing_is_lost_when_a_replica_is_killed_mid_edit(remote):
     root = clone(remote, "a")
     port = _free_port()
@@ -278,6 +301,7 @@ def test_nothing_is_lost_when_a_replica_is_killed_mid_edit(remote):
     settle(lambda: len(answered) >= 3, seconds=30)
     proc.send_signal(signal.SIGKILL)  # no clean shutdown: whatever it was doing stops here
     proc.wait(10)
+    settle(lambda: not warmers_in(root), seconds=10)  # its page warmer does not outlive it
     stop.set()
     t.join(20)
     last = answered[max(answered)]

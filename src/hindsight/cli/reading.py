@@ -262,7 +262,7 @@ def serve(directory: Path | None, host: str, port: int, auth_mode: str, allow_ed
         "allow_edits": allow_edits, "trusted": trusted, "today": today.isoformat() if today else None,
         "push": push, "pull_interval": pull_interval})
     # Every postmortem's page rendered ahead of its first reader, at the lowest priority (hindsight.web.warm).
-    warmer = subprocess.Popen([sys.executable, "-m", "hindsight.web.warm"], stdin=subprocess.DEVNULL)
+    warmer = subprocess.Popen([sys.executable, "-m", "hindsight.web.warm", str(os.getpid())], stdin=subprocess.DEVNULL)
     try:
         if workers == 1:
             uvicorn.Server(server_config(app, host, port)).run()

@@ -9,13 +9,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..errors import ConfigError
-from ..language import Lexicon
 from ._types import SEVERITIES, Context, Finding
 from .registry import Rule, find_rule, select
+
+if TYPE_CHECKING:
+    from ..language import Lexicon
 
 _DIRECTIVE = re.compile(r"<!--\s*hindsight-(disable-next-line|disable-line|disable-file|disable|enable)\b"
                         r"([^>]*?)\s*-->", re.I)
@@ -81,7 +83,10 @@ def make_settings(config: Config, *, select_: Iterable[str] = (), ignore: Iterab
 
 @cache
 def _lexicon(roster: tuple[str, ...], words: tuple[str, ...], verbs: tuple[str, ...]) -> Lexicon:
-    """One compiled lexicon per process and configuration (worker processes build their own once)."""
+    """One compiled lexicon per process and configuration (worker processes build their own once). Imported
+    here, not with the module: a warm `hindsight check`, all of whose files are cached, never needs it."""
+    from ..language import Lexicon
+
     return Lexicon(roster=roster, words=words, verbs=verbs)
 
 

@@ -8,7 +8,7 @@ which renders the body of every postmortem's page into the shared page cache
 changed and for a new day. It reads the index the portal keeps and never
 writes it; it stops when the portal does.
 
-    python -m hindsight.web.warm        # with HINDSIGHT_SERVE set, as `hindsight serve` starts it
+    python -m hindsight.web.warm PID    # with HINDSIGHT_SERVE set, as `hindsight serve` (process PID) starts it
 """
 
 from __future__ import annotations
@@ -59,7 +59,9 @@ def main() -> None:
     if hasattr(os, "nice"):
         os.nice(19)
     s = json.loads(os.environ[SETTINGS_ENV])
-    parent = os.getppid()
+    # The portal's pid as it was given, not as found: a portal that died while this process was starting
+    # has already handed it to another parent, and it must stop at once rather than warm for nobody.
+    parent = int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid()
     config = load(Path(s["root"]))
     folder = Path(s["folder"]) if s["folder"] else config.incidents_dir.resolve()
     store = SqliteStore(Reader.for_config(config, folder), folder, config.root / ".hindsight" / "index.sqlite",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...language import find_human_error
 from .._types import Context, Finding
 from ..rule import Rule, rule
 
@@ -107,6 +106,8 @@ class HumanErrorRootCause(Rule):
     code, name, tags = "HS402", "human-error-root-cause", ("language",)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from ...language import find_human_error  # not at import: a warm `check` never reads prose
+
         kinds = _section_kinds(ctx)
         for unit, blame, words in zip(ctx.suspect_units, ctx.blame, ctx.words):
             first_line = unit.starts[0][1]

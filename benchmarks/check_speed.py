@@ -62,7 +62,9 @@ def _tree_rss_kb(pid: int) -> int:
 def timed(label: str, cmd: list[str], cwd: Path, *, memory: bool = False) -> float:
     peak = 0
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # As installed for real: Python writes and reuses its bytecode caches (some sandboxes switch that off).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     if memory:
         def sample():
             nonlocal peak

@@ -73,10 +73,15 @@ def list_(directory: Path | None, fmt: str, jobs: int | None, source: str | None
     Example: hindsight list docs/incidents --format json
     """
     from .. import corpus
+    from .. import sources as lib
     from ..views import print_list
 
-    folder = directory or _config().incidents_dir
-    with _progress(len(corpus.find(folder)), "Reading postmortems", enabled=fmt == "table") as advance:
+    config = _config()
+    folder = directory or config.incidents_dir
+    # Every file the list reads: with no folder named, every synced source's too.
+    extra = [] if directory else [s.folder for s in lib.of(config) if s.folder.is_dir()]
+    total = len(corpus.find(folder)) + sum(len(corpus.find(f)) for f in extra)
+    with _progress(total, "Reading postmortems", enabled=fmt == "table") as advance:
         ws = _workspace(directory, jobs=jobs, progress=advance)
         rows = [r.summary_dict() for r in ws.records(_viewer(groups), source=source)]
     if fmt == "json":

@@ -7,6 +7,7 @@ A project lists its other sources in its configuration:
     url = "git@github.com:acme/payments.git"  # or https://…; cloned into .hindsight/sources/payments
     branch = "main"                         # the default
     incidents_dir = "docs/incidents"        # the default
+    share_base_url = "https://github.com/acme/payments/blob/main"   # links to its files (optional)
 
     [[sources]]
     name = "search"
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 #: Commits a git source is cloned with: enough history to find the version of a page read a while ago.
 DEPTH = 50
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-_KEYS = {"name", "url", "path", "branch", "incidents_dir"}
+_KEYS = {"name", "url", "path", "branch", "incidents_dir", "share_base_url"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,8 @@ class Source:
     incidents_dir: str = "docs/incidents"
     url: str | None = None
     branch: str = "main"
+    #: Where its files are read on the web (`https://github.com/acme/payments/blob/main`), for links to them.
+    share_base_url: str | None = None
 
     @property
     def folder(self) -> Path:
@@ -77,7 +80,7 @@ def of(config: Config) -> list[Source]:
         if (url is None) == (path is None) or not isinstance(url or path, str):
             raise ConfigError(f"source `{name}` needs either a `url` (a git remote) or a `path` (a work tree on "
                               "this machine), not both", path=config.source, line=line)
-        for key in ("branch", "incidents_dir"):
+        for key in ("branch", "incidents_dir", "share_base_url"):
             if key in entry and not (isinstance(entry[key], str) and entry[key].strip()):
                 raise ConfigError(f"`{key}` of source `{name}` must be a non-empty string", path=config.source,
                                   line=line)
@@ -86,7 +89,7 @@ def of(config: Config) -> list[Source]:
             raise ConfigError(f"`incidents_dir` of source `{name}` must be a folder inside it", path=config.source,
                               line=line)
         root = (config.root / path).resolve() if path is not None else cache(config) / name
-        out.append(Source(name, root, incidents, url, entry.get("branch", "main")))
+        out.append(Source(name, root, incidents, url, entry.get("branch", "main"), entry.get("share_base_url")))
     return out
 
 

@@ -234,9 +234,20 @@ class Workspace:
         return display_path(path, self.root, self.folder)
 
     def file_link(self, ref: dict[str, Any]) -> str | None:
-        """Where a postmortem (`{"path": …}`) is read outside the portal: `share_base_url` + its path."""
+        """Where a postmortem (`{"path": …}`) is read outside the portal: `share_base_url` + its path; for a
+        source's postmortem, that source's own `share_base_url` + its path in that repository (none when the
+        source sets none: the project's base would point at the wrong repository)."""
+        from . import sources
+
+        path = ref.get("path")
+        if not path:
+            return None
+        for s in sources.of(self.config) if self.reader.sources else []:
+            prefix = display_path(s.root, self.root, self.folder).rstrip("/") + "/"
+            if path.startswith(prefix):
+                return f"{s.share_base_url.rstrip('/')}/{path[len(prefix):]}" if s.share_base_url else None
         base = self.config.get("share_base_url")
-        return f"{base.rstrip('/')}/{ref['path']}" if base and ref.get("path") else None
+        return f"{base.rstrip('/')}/{path}" if base else None
 
     # -- records ---------------------------------------------------------------------------------------
     def refresh(self, *, force: bool = False) -> None:

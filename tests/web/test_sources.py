@@ -98,6 +98,7 @@ url = "{payments}"
 name = "search"
 url = "{search}"
 branch = "main"
+share_base_url = "https://git.example.com/search/blob/main"
 
 [[sources]]
 name = "billing"
@@ -268,3 +269,20 @@ def test_the_cli_and_the_api_agree_on_every_source_filter(project):
                 cli("actions", "stats", "--format", "json", "--today", "2026-04-10", *flag))
             assert c.get("/api/review/2026-03", params=params).json() == json.loads(
                 cli("review", "2026-03", "--format", "json", "--today", "2026-04-10", *flag))
+
+
+def test_links_to_a_source_s_files_point_into_its_own_repository(project):
+    from hindsight.access import Viewer
+    from hindsight.workspace import Workspace
+
+    cli("sources", "sync")
+    (project / "hindsight.toml").write_text((project / "hindsight.toml").read_text(encoding="utf-8").replace(
+        "[[sources]]", 'share_base_url = "https://git.example.com/hub/blob/main"\n\n[[sources]]', 1),
+        encoding="utf-8")
+    ws = Workspace.open(project)
+    links = {r.id: ws.file_link({"path": r.path}) for r in ws.records(Viewer.local())}
+    assert links["search:2026-03-10-queue-backlog"] == \
+        "https://git.example.com/search/blob/main/docs/incidents/2026-03-10-queue-backlog.md"
+    assert links["payments:2026-03-10-queue-backlog"] is None  # no base of its own: no link to a wrong place
+    own = next(p.stem for p in EXAMPLES.glob("*.md"))
+    assert links[own] == f"https://git.example.com/hub/blob/main/docs/incidents/{own}.md"

@@ -89,7 +89,16 @@ def of(config: Config) -> list[Source]:
             raise ConfigError(f"`incidents_dir` of source `{name}` must be a folder inside it", path=config.source,
                               line=line)
         root = (config.root / path).resolve() if path is not None else cache(config) / name
-        out.append(Source(name, root, incidents, url, entry.get("branch", "main"), entry.get("share_base_url")))
+        source = Source(name, root, incidents, url, entry.get("branch", "main"), entry.get("share_base_url"))
+        # A folder read twice would list each of its postmortems twice, under two ids.
+        taken = [("the project's own incidents folder", config.incidents_dir)] + [(f"source `{s.name}`", s.folder)
+                                                                                  for s in out]
+        for what, folder in taken:
+            a, b = source.folder.resolve(), folder.resolve()
+            if a == b or a.is_relative_to(b) or b.is_relative_to(a):
+                raise ConfigError(f"source `{name}` reads {source.folder}, which overlaps {what} ({folder}); "
+                                  "point it at another repository's folder", path=config.source, line=line)
+        out.append(source)
     return out
 
 

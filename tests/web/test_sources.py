@@ -286,3 +286,17 @@ def test_links_to_a_source_s_files_point_into_its_own_repository(project):
     assert links["payments:2026-03-10-queue-backlog"] is None  # no base of its own: no link to a wrong place
     own = next(p.stem for p in EXAMPLES.glob("*.md"))
     assert links[own] == f"https://git.example.com/hub/blob/main/docs/incidents/{own}.md"
+
+
+@pytest.mark.parametrize("path", [".", "docs/incidents/team", "../hub/docs"])
+def test_a_source_that_overlaps_a_folder_already_read_is_refused(tmp_path, monkeypatch, path):
+    hub = tmp_path / "hub"
+    (hub / "docs" / "incidents" / "team").mkdir(parents=True)
+    (hub / "hindsight.toml").write_text(f'[[sources]]\nname = "again"\npath = "{path}"\nincidents_dir = "docs"\n'
+                                        if path == "." else
+                                        f'[[sources]]\nname = "again"\npath = "{path}"\nincidents_dir = "."\n',
+                                        encoding="utf-8")
+    monkeypatch.chdir(hub)
+    r = CliRunner().invoke(main, ["list"])
+    assert r.exit_code == 2 and "overlaps the project's own incidents folder" in r.output
+    assert "hindsight.toml:1" in r.output

@@ -373,3 +373,14 @@ def test_a_write_left_half_done_by_a_stopped_replica_is_set_aside_not_lost(repli
     assert git(root, "status", "--porcelain", "--untracked-files=no") == ""
     assert edit(a, 5, ticket="PLAT-460").status_code == 200
     assert "PLAT-460" in row(upstream_text(remote), 5) and "PLAT-458" not in upstream_text(remote)
+
+
+def test_push_without_an_upstream_branch_says_how_to_set_one(site):
+    from click.testing import CliRunner
+
+    from hindsight.cli import main
+
+    r = CliRunner().invoke(main, ["serve", "--push", "--port", "1"])
+    assert r.exit_code == 2 and "tracks no remote branch" in r.output and "git branch -u origin/main" in r.output
+    r = CliRunner().invoke(main, ["serve", "--pull-interval", "5", "--port", "1"])
+    assert r.exit_code == 2 and "give --push as well" in r.output

@@ -173,3 +173,18 @@ def test_one_process_scans_on_its_timer_and_another_takes_over_when_it_ends(tmp_
     assert follower.leading  # the lock passed on
     write(folder, 3, "Another.")
     assert follower.refresh()["added"] == 1
+
+
+def test_a_process_holding_the_index_reads_it_all_again_when_another_rebuilds_it(tmp_path):
+    folder = tmp_path / "docs" / "incidents"
+    folder.mkdir(parents=True)
+    name = write(folder, 1, "The replica lagged.")
+    with (folder / f"{name}.md").open("a", encoding="utf-8") as f:
+        f.write("\n## Root Cause Analysis\n\n### What Happened\n\nThe replica fell behind its primary.\n")
+    _, old = workspace(tmp_path, folder)
+    assert old.records() and "Replication" not in old.records()[0].themes
+    themed = Config(root=tmp_path, values={"themes": {"Replication": ["replica"]}})
+    new = SqliteStore(Reader.for_config(themed, folder), folder, tmp_path / ".hindsight" / "index.sqlite")
+    new.refresh(force=True)  # the index made again for another configuration
+    assert new.generation > old.generation
+    assert "Replication" in old.records()[0].themes  # the old holder reads the rebuilt rows, not its own copy

@@ -93,13 +93,19 @@ class SqliteStore:
             found = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone() \
                 if version == SCHEMA_VERSION else None
             if version != SCHEMA_VERSION or found is None or found[0] != fingerprint:
+                # Made again from nothing, its generation still only grows: a process that held the old
+                # index sees a newer generation and reads every row again.
+                try:
+                    before = int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+                except (sqlite3.Error, TypeError, ValueError):
+                    before = 0
                 for table in ("files", "actions", "docs", "meta"):
                     db.execute(f"DROP TABLE IF EXISTS {table}")
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         db.execute(statement)
                 db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
-                db.execute("INSERT INTO meta VALUES ('generation', '0')")
+                db.execute("INSERT INTO meta VALUES ('generation', ?)", (str(before),))
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
         except BaseException:

@@ -92,6 +92,25 @@ _REMOTE_ENV = ("SSH_AUTH_SOCK", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_ASKPASS", "SS
                "XDG_CONFIG_HOME", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy")
 
 
+def remote_env() -> dict[str, str]:
+    """The environment of a git command that reaches a remote: its credentials and proxies, never a prompt."""
+    import os
+
+    return {"GIT_TERMINAL_PROMPT": "0", **{k: os.environ[k] for k in _REMOTE_ENV if k in os.environ}}
+
+
+def clone(url: str, dest: Path, *, branch: str, depth: int) -> Clone:
+    """A shallow clone of one branch of `url` at `dest`; `RemoteError` with git's reason when it fails."""
+    r = subprocess.run(["git", "clone", "-q", f"--depth={depth}", "--branch", branch, "--single-branch", "--", url,
+                        str(dest)], capture_output=True, text=True,
+                       env={"PATH": _PATH, "HOME": str(Path.home()), **remote_env()})
+    if r.returncode != 0:
+        why = (r.stderr or r.stdout).strip().splitlines()
+        raise RemoteError(f"git could not clone {url} ({why[-1] if why else 'no reason given'}); check the url "
+                          "and your access")
+    return Clone.of(dest)
+
+
 class Clone:
     """The git work tree a portal replica serves from, and the upstream branch it pulls and pushes.
 
@@ -123,10 +142,7 @@ class Clone:
         return cls(top, remote, branch)
 
     def _run(self, *args: str, remote: bool = False) -> subprocess.CompletedProcess:
-        import os
-
-        env = {k: os.environ[k] for k in _REMOTE_ENV if remote and k in os.environ}
-        return _git(self._anchor, *args, env={"GIT_TERMINAL_PROMPT": "0", **env})
+        return _git(self._anchor, *args, env=remote_env() if remote else {"GIT_TERMINAL_PROMPT": "0"})
 
     def _check(self, r: subprocess.CompletedProcess, doing: str) -> str:
         if r.returncode != 0:

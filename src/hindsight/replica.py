@@ -32,11 +32,12 @@ from .edit import still_to_change, version
 from .errors import ConflictError, HindsightError, RemoteError, WriteError
 from .git import Author, Clone, commit, uncommitted, versions, work_tree
 from .locks import ProcessLock
-from .parse import parse
+from .parse import decode, parse
 
 if TYPE_CHECKING:
     from .access import Viewer
     from .edit import Change
+    from .model import Postmortem
     from .workspace import Workspace
 
 #: How many times an edit is made again on an upstream that keeps moving before the person is asked to retry.
@@ -70,9 +71,9 @@ class Writer:
         if self.clone is None:
             return []
         for folder in self.ws.reader.folders[1:]:
-            if folder.is_dir() and work_tree(folder / "x") is not None:
+            if folder.is_dir():
                 try:
-                    self._clone_of(folder / "x")
+                    self._clone_of(folder / "x")  # (the project's own clone again, for a folder outside git)
                 except HindsightError:
                     continue  # a path source with no upstream: nothing to pull
         return list(self._clones.values())
@@ -95,8 +96,8 @@ class Writer:
                     raise ConflictError("the file changed since you read it; nothing was written. Reload it and "
                                         "try again", path=ws.display(file))
                 shown = ws.display(file)
-                fields = still_to_change(parse(base.decode("utf-8-sig", "replace"), path=shown),
-                                         parse(before.decode("utf-8-sig", "replace"), path=shown), action_id,
+                fields = still_to_change(_model(base, shown),
+                                         _model(before, shown), action_id,
                                          status=status, owner=owner, due=due, ticket=ticket)
                 if not fields:
                     return []
@@ -138,7 +139,7 @@ class Writer:
         clone is left at a commit the upstream has, with nothing of this edit in it."""
         ws = self.ws
         shown = ws.display(file)
-        read = parse(before.decode("utf-8-sig", "replace"), path=shown)
+        read = _model(before, shown)
         last = head
         try:
             for _ in range(PUSH_ATTEMPTS):
@@ -150,7 +151,7 @@ class Writer:
                     raise ConflictError("the postmortem was moved or removed in the shared repository; nothing "
                                         "was written", path=shown)
                 now = file.read_bytes()
-                still = still_to_change(read, parse(now.decode("utf-8-sig", "replace"), path=shown), action_id,
+                still = still_to_change(read, _model(now, shown), action_id,
                                         **fields)  # type: ignore[arg-type]
                 if not still or not self._apply(viewer, author, action_id, file, now, still, today):
                     ws.refresh(force=True)
@@ -210,3 +211,8 @@ class Writer:
             finally:
                 self.ws.refresh(force=True)
         return changed
+
+
+def _model(data: bytes, shown: str) -> Postmortem:
+    """A version of the file read as every reader of it reads it."""
+    return parse(decode(data, shown), path=shown)

@@ -25,7 +25,6 @@ git sources (shallow: the last `DEPTH` commits) or brings them up to date.
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -121,7 +120,7 @@ def sync(config: Config) -> list[Synced]:
     """Clone each git source not yet cloned (shallow), bring the others up to date with their branch
     (`Clone.pull`: local commits are pushed, never dropped); check that each path source exists."""
     from . import corpus
-    from .git import Clone
+    from .git import Clone, clone
 
     done = []
     for s in of(config):
@@ -133,25 +132,15 @@ def sync(config: Config) -> list[Synced]:
             continue
         if not (s.root / ".git").exists():
             s.root.parent.mkdir(parents=True, exist_ok=True)
-            r = subprocess.run(["git", "clone", "-q", f"--depth={DEPTH}", "--branch", s.branch, "--single-branch",
-                                "--", s.url, str(s.root)], capture_output=True, text=True,
-                               env=_git_env())
-            if r.returncode != 0:
-                why = (r.stderr or r.stdout).strip().splitlines()
-                raise RemoteError(f"source `{s.name}`: git could not clone {s.url} "
-                                  f"({why[-1] if why else 'no reason given'}); check the url and your access")
+            try:
+                repo = clone(s.url, s.root, branch=s.branch, depth=DEPTH)
+            except RemoteError as e:
+                raise RemoteError(f"source `{s.name}`: {e.message}") from None
             action = "cloned"
         else:
-            action = "updated" if Clone.of(s.root).pull() is not None else "unchanged"
-        commit = subprocess.run(["git", "-C", str(s.root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                                env=_git_env()).stdout.strip() or None
+            repo = Clone.of(s.root)
+            action = "updated" if repo.pull() is not None else "unchanged"
+        commit = repo.head()
         done.append(Synced(s.name, action, commit, len(corpus.find(s.folder)) if s.folder.is_dir() else 0))
     return done
 
-
-def _git_env() -> dict[str, str]:
-    import os
-
-    keep = ("PATH", "HOME", "SSH_AUTH_SOCK", "GIT_SSH_COMMAND", "GIT_ASKPASS", "GIT_CONFIG_GLOBAL", "HTTPS_PROXY",
-            "https_proxy", "NO_PROXY", "no_proxy")
-    return {k: os.environ[k] for k in keep if k in os.environ} | {"GIT_TERMINAL_PROMPT": "0"}

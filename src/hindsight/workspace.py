@@ -21,6 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -237,17 +238,24 @@ class Workspace:
         """Where a postmortem (`{"path": …}`) is read outside the portal: `share_base_url` + its path; for a
         source's postmortem, that source's own `share_base_url` + its path in that repository (none when the
         source sets none: the project's base would point at the wrong repository)."""
-        from . import sources
-
         path = ref.get("path")
         if not path:
             return None
-        for s in sources.of(self.config) if self.reader.sources else []:
-            prefix = display_path(s.root, self.root, self.folder).rstrip("/") + "/"
+        for prefix, base in self._source_links:
             if path.startswith(prefix):
-                return f"{s.share_base_url.rstrip('/')}/{path[len(prefix):]}" if s.share_base_url else None
+                return f"{base.rstrip('/')}/{path[len(prefix):]}" if base else None
         base = self.config.get("share_base_url")
         return f"{base.rstrip('/')}/{path}" if base else None
+
+    @cached_property
+    def _source_links(self) -> list[tuple[str, str | None]]:
+        """(how the paths of a source's files begin, its `share_base_url`) for each source this workspace reads."""
+        from . import sources
+
+        if not self.reader.sources:
+            return []
+        return [(display_path(s.root, self.root, self.folder).rstrip("/") + "/", s.share_base_url)
+                for s in sources.of(self.config)]
 
     # -- records ---------------------------------------------------------------------------------------
     def refresh(self, *, force: bool = False) -> None:

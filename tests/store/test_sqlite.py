@@ -96,12 +96,18 @@ def test_an_unreadable_file_leaves_every_query_and_is_not_read_again_until_it_ch
     assert ws.postmortems(PUBLIC, PostmortemQuery(q="replica")).total == 2
 
 
-def test_the_index_survives_a_restart_and_is_rebuilt_for_another_configuration(tmp_path):
+def replica_cause(tmp_path):
+    """A folder with one postmortem whose cause is about a replica (the theme `Replication`, when configured)."""
     folder = tmp_path / "docs" / "incidents"
     folder.mkdir(parents=True)
     name = write(folder, 1, "The replica lagged.")
     with (folder / f"{name}.md").open("a", encoding="utf-8") as f:
         f.write("\n## Root Cause Analysis\n\n### What Happened\n\nThe replica fell behind its primary.\n")
+    return folder
+
+
+def test_the_index_survives_a_restart_and_is_rebuilt_for_another_configuration(tmp_path):
+    folder = replica_cause(tmp_path)
     ws, store = workspace(tmp_path, folder)
     first = ws.records(PUBLIC)
     again, _ = workspace(tmp_path, folder)  # a new process: the records come from the file, unchanged
@@ -176,11 +182,7 @@ def test_one_process_scans_on_its_timer_and_another_takes_over_when_it_ends(tmp_
 
 
 def test_a_process_holding_the_index_reads_it_all_again_when_another_rebuilds_it(tmp_path):
-    folder = tmp_path / "docs" / "incidents"
-    folder.mkdir(parents=True)
-    name = write(folder, 1, "The replica lagged.")
-    with (folder / f"{name}.md").open("a", encoding="utf-8") as f:
-        f.write("\n## Root Cause Analysis\n\n### What Happened\n\nThe replica fell behind its primary.\n")
+    folder = replica_cause(tmp_path)
     _, old = workspace(tmp_path, folder)
     assert old.records() and "Replication" not in old.records()[0].themes
     themed = Config(root=tmp_path, values={"themes": {"Replication": ["replica"]}})

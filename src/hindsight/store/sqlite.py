@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, mtime_ns INTEGER, size 
 CREATE INDEX IF NOT EXISTS files_gen ON files (gen);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(title, body, tokenize='porter unicode61');
 """
+#: What a refresh that changed nothing reports.
+_NOTHING = {"added": 0, "updated": 0, "removed": 0}
 #: At most this many words in one search: each is a term FTS5 must intersect.
 MAX_TERMS = 16
 #: The words whose documents are kept between searches. Each is a set of up to every id (half a megabyte
@@ -157,16 +159,21 @@ class SqliteStore:
         At most every `refresh_seconds` unless forced. Forced, or in the leading process, the folder is
         scanned; otherwise only what other processes wrote to the index is read.
         """
-        nothing = {"added": 0, "updated": 0, "removed": 0}
-        if not force and self._checked is not None and time.monotonic() - self._checked < self.refresh_seconds:
-            return nothing
+        if not force and not self._due():
+            return dict(_NOTHING)
         with self._lock:
-            if not force and self._checked is not None and \
-                    time.monotonic() - self._checked < self.refresh_seconds:
-                return nothing
-            stats = self._sync() if force or self.leading else nothing
-            self._catch_up()
-            self._checked = time.monotonic()
+            if not force and not self._due():
+                return dict(_NOTHING)
+            return self._update(scan=force or self.leading)
+
+    def _due(self) -> bool:
+        return self._checked is None or time.monotonic() - self._checked >= self.refresh_seconds
+
+    def _update(self, *, scan: bool) -> dict[str, int]:
+        """Scan the folder into the index (with `scan`), then catch up with the index; under `_lock`."""
+        stats = self._sync() if scan else dict(_NOTHING)
+        self._catch_up()
+        self._checked = time.monotonic()
         return stats
 
     def _sync(self) -> dict[str, int]:
@@ -182,7 +189,7 @@ class SqliteStore:
         changed = [key for key, (p, st) in on_disk.items() if known.get(key) != (st.st_mtime_ns, st.st_size)]
         removed = [key for key in known if key not in on_disk]
         if not changed and not removed:
-            return {"added": 0, "updated": 0, "removed": 0}
+            return dict(_NOTHING)
         # Files are read before the write lock is taken: a long first build never blocks another process.
         loaded = corpus.map_files([on_disk[k][0] for k in changed], self.reader.read, jobs=self.jobs) \
             if changed else []
@@ -255,20 +262,14 @@ class SqliteStore:
             while True:
                 time.sleep(interval)
                 try:
-                    self._tick()
+                    with self._lock:
+                        self._update(scan=self.leading)
                 except Exception:  # noqa: BLE001 - a failed scan is retried at the next tick
                     continue
 
         t = threading.Thread(target=loop, name="hindsight-index", daemon=True)
         t.start()
         return t
-
-    def _tick(self) -> None:
-        with self._lock:
-            if self.leading:
-                self._sync()
-            self._catch_up()
-            self._checked = time.monotonic()
 
     # -- reading -------------------------------------------------------------------------------------
     def records(self) -> list[Record]:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import generate  # noqa: E402
+from corpus import project  # noqa: E402
 
 HINDSIGHT = Path(sys.executable).parent / "hindsight"
 
@@ -90,9 +90,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        folder = root / "docs" / "incidents"
-        paths = generate(folder, args.count, defects=args.defects)
-        (root / "hindsight.toml").write_text('incidents_dir = "docs/incidents"\n', encoding="utf-8")
+        paths = project(root, args.count, defects=args.defects)
         size = sum(p.stat().st_size for p in paths) / len(paths) / 1024
         print(f"{len(paths)} postmortems, {size:.1f} KB on average; {os.cpu_count()} cores", flush=True)
         bare = timed("bare Python: read every file", [sys.executable, "-c",

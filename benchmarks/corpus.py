@@ -114,3 +114,10 @@ def generate(folder: Path, count: int, seed: int = 7, *, defects: int = 0) -> li
         path.write_text(render(pm), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def project(root: Path, count: int, *, defects: int = 0) -> list[Path]:
+    """A project at `root` (its `hindsight.toml`) with `count` generated postmortems in docs/incidents."""
+    paths = generate(root / "docs" / "incidents", count, defects=defects)
+    (root / "hindsight.toml").write_text('incidents_dir = "docs/incidents"\n', encoding="utf-8")
+    return paths

@@ -24,7 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import generate  # noqa: E402
+from corpus import project  # noqa: E402
+from load import REPORT, wait_for, wrk  # noqa: E402
 
 HINDSIGHT = Path(sys.executable).parent / "hindsight"
 WORDS = ["database", "connection", "pool", "request", "latency", "deploy", "rollback", "alert", "queue", "worker",
@@ -37,23 +38,6 @@ request = function()
   return wrk.format("GET", "/postmortems?SORTq=" .. q .. "&page=" .. math.random(40))
 end
 """.replace("WORDS", ", ".join(f'"{w}"' for w in WORDS))
-LUA = """
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT p95_ms=%.2f rps=%.1f requests=%d errors=%d\\n",
-    latency:percentile(95) / 1000, summary.requests / (summary.duration / 1e6), summary.requests,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status
-    + summary.errors.timeout))
-end
-"""
-
-
-def wrk(url: str, connections: int, duration: int, script: Path) -> dict[str, float]:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(script), url],
-                         capture_output=True, text=True, check=True).stdout
-    line = next(ln for ln in out.splitlines() if ln.startswith("RESULT"))
-    return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=10_000)
@@ -64,8 +48,7 @@ def main() -> None:
         sys.exit("wrk is not installed: apt-get install wrk")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        paths = generate(root / "docs" / "incidents", args.count)
-        (root / "hindsight.toml").write_text('incidents_dir = "docs/incidents"\n', encoding="utf-8")
+        paths = project(root, args.count)
         print(f"{len(paths)} postmortems; {os.cpu_count()} cores", flush=True)
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-c", "from hindsight.config import load; from hindsight.records import "
@@ -78,33 +61,24 @@ def main() -> None:
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{args.port}"
         try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(base + "/api/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            wait_for(base + "/api/health", 30)
             one = paths[len(paths) // 2].stem
-            script = root / "report.lua"
-            script.write_text(LUA, encoding="utf-8")
             pages = {"list": "/postmortems?page=3", "search": "/postmortems?q=certificate+rollback",
                      "postmortem": f"/postmortems/{one}"}
             for name, path in pages.items():
                 urllib.request.urlopen(base + path, timeout=30).read()  # warm the caches once
-                r = wrk(base + path, 10, args.duration, script)
+                r = wrk(base + path, REPORT, 10, args.duration, root)
                 print(f"{name:<11} 10 connections: p95 {r['p95_ms']:6.1f} ms  {r['rps']:7.1f} req/s  "
-                      f"errors {int(r['errors'])}", flush=True)
+                      f"errors {int(r['errors'] + r['non2xx'])}", flush=True)
             # A different query and page on every request, so no cached result helps.
             for label, sort in (("newest first, the default", ""), ("best match", "sort=relevance&")):
-                distinct = root / "distinct.lua"
-                distinct.write_text(VARY.replace("SORT", sort) + LUA, encoding="utf-8")
-                r = wrk(base + "/", 10, args.duration, distinct)
+                r = wrk(base + "/", VARY.replace("SORT", sort) + REPORT, 10, args.duration, root)
                 print(f"search, distinct queries ({label}), 10 connections: p95 {r['p95_ms']:6.1f} ms  "
-                      f"{r['rps']:7.1f} req/s  errors {int(r['errors'])}", flush=True)
+                      f"{r['rps']:7.1f} req/s  errors {int(r['errors'] + r['non2xx'])}", flush=True)
             for name, path in pages.items():
-                r = wrk(base + path, 50, args.duration, script)
+                r = wrk(base + path, REPORT, 50, args.duration, root)
                 print(f"{name:<11} 50 connections: p95 {r['p95_ms']:6.1f} ms  {r['rps']:7.1f} req/s  "
-                      f"errors {int(r['errors'])} of {int(r['requests'])}", flush=True)
+                      f"errors {int(r['errors'] + r['non2xx'])} of {int(r['requests'])}", flush=True)
         finally:
             server.terminate()
             server.wait(timeout=10)

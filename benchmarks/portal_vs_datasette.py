@@ -34,25 +34,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from check_speed import _tree_rss_kb  # noqa: E402
-from corpus import WORDS, generate  # noqa: E402
+from corpus import WORDS, project  # noqa: E402
+from load import REPORT, wait_for, wrk  # noqa: E402
 
 HINDSIGHT = Path(sys.executable).parent / "hindsight"
-LUA_REPORT = """
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT p95_ms=%.2f rps=%.1f requests=%d errors=%d non2xx=%d\\n",
-    latency:percentile(95) / 1000, summary.requests / (summary.duration / 1e6), summary.requests,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status))
-end
-"""
-
-
 def lua(paths: str) -> str:
     """A wrk script that asks for a path built by the Lua expression `paths` on every request."""
     words = ", ".join(f'"{w}"' for w in WORDS if "-" not in w)
@@ -65,28 +55,7 @@ IDS
 request = function()
   return wrk.format("GET", {paths})
 end
-""" + LUA_REPORT
-
-
-def wrk(url: str, script: str, connections: int, duration: int, tmp: Path) -> dict[str, float]:
-    f = tmp / "bench.lua"
-    f.write_text(script, encoding="utf-8")
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(f), url],
-                         capture_output=True, text=True, check=True).stdout
-    line = next(ln for ln in out.splitlines() if ln.startswith("RESULT"))
-    return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
-
-
-def wait_for(url: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+""" + REPORT
 
 
 def datasette_db(root: Path, paths: list[Path]) -> Path:
@@ -141,8 +110,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         root = tmp / "project"
-        paths = generate(root / "docs" / "incidents", args.count, defects=5)
-        (root / "hindsight.toml").write_text('incidents_dir = "docs/incidents"\n', encoding="utf-8")
+        paths = project(root, args.count, defects=5)
         print(f"{len(paths)} postmortems (every fifth a draft with findings); {os.cpu_count()} cores", flush=True)
         parse_s = timed_run("bare parse of every file (worker processes)",
                             "from pathlib import Path; from hindsight import corpus; from hindsight.parse import "

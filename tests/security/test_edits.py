@@ -137,8 +137,10 @@ def test_an_edit_changes_only_its_cell_whatever_line_breaks_the_document_holds(d
     value = {"status": data.draw(st.sampled_from(["DONE", "in progress", "✅", "won't fix"])),
              "owner": "@" + data.draw(st.text(alphabet="abcxyz", min_size=1, max_size=6)),
              "ticket": data.draw(CELL)}[field]
+    # The item by its id in its file, or by the id a `[[sources]]` repository's postmortem has (`payments:…`).
+    ref = data.draw(st.sampled_from([item.id, f"payments:{item.id}"]))
     try:
-        edits, _ = plan_action(text, pm, item.id, **{field: value})
+        edits, _ = plan_action(text, pm, ref, **{field: value})
     except InputError:
         assert field == "ticket" and any(c in value.strip() for c in ODD_BREAKS)
         return

@@ -57,10 +57,7 @@ def site_file(path: str) -> str:
 def relative(page: str, path: str) -> str:
     """From the site file `page`, the link to the portal path `path` (for HTML rendered outside a template)."""
     target, _, query = site_file(path).partition("?")
-    link = posixpath.relpath(target, posixpath.dirname(page) or ".")
-    if ":" in link.partition("/")[0]:
-        link = "./" + link  # never read as a scheme
-    return link + (f"?{query}" if query else "")
+    return posixpath.relpath(target, posixpath.dirname(page) or ".") + (f"?{query}" if query else "")
 
 
 def site_link(here: str, path: str) -> str:
